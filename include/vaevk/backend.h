@@ -1,0 +1,48 @@
+/* A backend owns the arenas (see vaevk/tensor.h) and runs programs (see
+ * vaevk/program.h). Two exist: the CPU reference and Vulkan. Errors are
+ * returned as -1 with one line in backend->error. */
+#ifndef VAEVK_BACKEND_H
+#define VAEVK_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vaevk/program.h"
+#include "vaevk/tensor.h"
+
+typedef struct vae_backend vae_backend;
+typedef struct vae_recording vae_recording;
+
+typedef struct {
+    /* (Re)creates the arenas with the given sizes in words, zero-filled. */
+    int (*alloc_arenas)(vae_backend *be, const uint32_t words[VAE_ARENA_COUNT]);
+    /* Copies t.count words between host memory and a tensor. Only valid while
+     * no submitted recording that touches the tensor is running. */
+    int (*write)(vae_backend *be, vae_tensor t, const void *src);
+    int (*read)(vae_backend *be, vae_tensor t, void *dst);
+    /* Turns a program into something that can be submitted many times. */
+    int (*record)(vae_backend *be, const vae_program *prog, vae_recording **out);
+    /* Starts a recording; recordings run in submission order. */
+    int (*submit)(vae_backend *be, vae_recording *rec);
+    /* Waits until a submitted recording has finished. */
+    int (*wait)(vae_backend *be, vae_recording *rec);
+    void (*free_recording)(vae_backend *be, vae_recording *rec);
+    void (*destroy)(vae_backend *be);
+} vae_backend_vtable;
+
+struct vae_backend {
+    const vae_backend_vtable *vt;
+    char name[160];   /* e.g. "cpu (reference)" or "Vulkan 0: NVIDIA H200" */
+    int is_cpu;
+    char error[512];
+};
+
+/* Submit and wait. */
+int vae_backend_run(vae_backend *be, vae_recording *rec);
+/* Record, run once and free: for one-off programs. */
+int vae_backend_run_program(vae_backend *be, const vae_program *prog);
+
+/* The CPU reference backend. */
+vae_backend *vae_cpu_backend_create(void);
+
+#endif

@@ -1,0 +1,86 @@
+/* A program is a list of operations on tensors: the model's forward pass,
+ * loss, backward pass and optimiser step written once, then recorded by a
+ * backend (the CPU reference interprets it, Vulkan turns each op into a
+ * dispatch). Adding a backend means implementing these ops and nothing else.
+ *
+ * Each op names its tensors t[] and integer sizes d[] in the order below;
+ * shapes and semantics are those of the matching function in vaevk/ops.h. */
+#ifndef VAEVK_PROGRAM_H
+#define VAEVK_PROGRAM_H
+
+#include "vaevk/tensor.h"
+
+typedef enum {
+    /* t: x out, pixels, step_in             d: B, S          (flip from FLIP stream if step_in.flip) */
+    VAE_OP_INPUT_CONVERT,
+    /* t: out, in, w                         d: B, Cin, H, W, Cout */
+    VAE_OP_CONV2D_FWD,
+    /* t: din, dout, w                       d: B, Cin, H, W, Cout */
+    VAE_OP_CONV2D_BWD_INPUT,
+    /* t: dw, dout, in                       d: B, Cin, H, W, Cout */
+    VAE_OP_CONV2D_BWD_WEIGHT,
+    VAE_OP_CONVT_FWD,           /* as the three above, for conv_transpose2d */
+    VAE_OP_CONVT_BWD_INPUT,
+    VAE_OP_CONVT_BWD_WEIGHT,
+    /* t: out, in, w                         d: B, I, O */
+    VAE_OP_LINEAR_FWD,
+    /* t: din, dout, w                       d: B, I, O, accumulate */
+    VAE_OP_LINEAR_BWD_INPUT,
+    /* t: dw, dout, in                       d: B, I, O */
+    VAE_OP_LINEAR_BWD_WEIGHT,
+    /* t: x (in place), b                    d: B, C, N */
+    VAE_OP_BIAS_FWD,
+    /* t: db, dout                           d: B, C, N */
+    VAE_OP_BIAS_BWD,
+    /* t: out, in                            d: n        f: slope */
+    VAE_OP_LEAKY_RELU_FWD,
+    /* t: din, dout, in                      d: n        f: slope */
+    VAE_OP_LEAKY_RELU_BWD,
+    VAE_OP_RELU_FWD,            /* t: out, in            d: n */
+    VAE_OP_RELU_BWD,            /* t: din, dout, in      d: n */
+    VAE_OP_TANH_FWD,            /* t: out, in            d: n */
+    VAE_OP_TANH_BWD,            /* t: din, dout, out     d: n */
+    /* t: eps out, step_in                   d: n   (normals of stream EPS at step_in.step) */
+    VAE_OP_EPS_NORMAL,
+    /* t: z, mu, log_var, eps                d: n */
+    VAE_OP_REPARAM_FWD,
+    /* t: dmu, dlog_var, dz, log_var, eps    d: n */
+    VAE_OP_REPARAM_BWD,
+    /* t: kl (B), mu, log_var                d: B, L */
+    VAE_OP_KL_FWD,
+    /* t: dmu, dlog_var, mu, log_var, step_in   d: B, L   (accumulates; beta from step_in) */
+    VAE_OP_KL_BWD,
+    /* t: sse (B), xhat, x                   d: B, N */
+    VAE_OP_MSE_FWD,
+    /* t: dxhat, xhat, x                     d: B, N */
+    VAE_OP_MSE_BWD,
+    /* t: step_out, sse, kl, step_in         d: B */
+    VAE_OP_LOSS_REDUCE,
+    /* t: p, g, m, v, step_in                d: n        f: b1, b2, eps */
+    VAE_OP_ADAM,
+    VAE_OP_COUNT
+} vae_op_kind;
+
+#define VAE_OP_MAX_TENSORS 5
+#define VAE_OP_MAX_DIMS 5
+
+typedef struct {
+    vae_op_kind kind;
+    vae_tensor t[VAE_OP_MAX_TENSORS];
+    int32_t d[VAE_OP_MAX_DIMS];
+    float f[3];
+} vae_op;
+
+typedef struct {
+    vae_op *ops;
+    int count, capacity;
+} vae_program;
+
+/* Appends an op; returns 0, or -1 when out of memory. */
+int vae_program_push(vae_program *p, const vae_op *op);
+void vae_program_free(vae_program *p);
+const char *vae_op_name(vae_op_kind kind);
+/* Number of tensors each op uses (the rest of t[] is unused). */
+int vae_op_tensor_count(vae_op_kind kind);
+
+#endif

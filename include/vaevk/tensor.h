@@ -1,0 +1,48 @@
+/* A tensor is a range of 32-bit words in one of a backend's arenas. The same
+ * offsets are used by every backend; only what an arena is differs (malloc'd
+ * memory on the CPU, a sub-range of a VkBuffer on a GPU). */
+#ifndef VAEVK_TENSOR_H
+#define VAEVK_TENSOR_H
+
+#include <stdint.h>
+
+typedef enum {
+    VAE_ARENA_PARAMS,
+    VAE_ARENA_GRADS,
+    VAE_ARENA_ADAM_M,
+    VAE_ARENA_ADAM_V,
+    VAE_ARENA_ACTS,
+    VAE_ARENA_IO,      /* per-step inputs and outputs the host touches */
+    VAE_ARENA_COUNT
+} vae_arena;
+
+/* Every tensor starts on a 256-byte boundary: the largest
+ * minStorageBufferOffsetAlignment Vulkan allows, so any device can bind it. */
+#define VAE_ALIGN_WORDS 64u
+
+typedef struct {
+    uint32_t arena;
+    uint32_t offset; /* words */
+    uint32_t count;  /* words */
+} vae_tensor;
+
+/* Per-step values the host writes before a step (the IO arena). */
+typedef struct {
+    uint32_t step;          /* training step, the random generator's counter */
+    uint32_t seed_lo, seed_hi;
+    uint32_t flip;          /* nonzero: mirror images chosen by the FLIP stream */
+    float beta;             /* KL weight for this step */
+    float adam_step_size;   /* lr / (1 - b1^t) */
+    float adam_inv_sqrt_bc2;/* 1 / sqrt(1 - b2^t) */
+    float reserved;
+} vae_step_in;
+
+/* What a step writes back: the batch's loss terms. */
+typedef struct {
+    float loss, recon, kl, reserved;
+} vae_step_out;
+
+#define VAE_STEP_IN_WORDS (sizeof(vae_step_in) / 4)
+#define VAE_STEP_OUT_WORDS (sizeof(vae_step_out) / 4)
+
+#endif

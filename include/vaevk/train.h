@@ -1,0 +1,66 @@
+/* Training: its options, its state, and one step on a backend. */
+#ifndef VAEVK_TRAIN_H
+#define VAEVK_TRAIN_H
+
+#include <stdint.h>
+
+#include "vaevk/backend.h"
+#include "vaevk/model.h"
+
+typedef struct {
+    vae_config model;
+    int batch;            /* images per step (64) */
+    int epochs;           /* passes over the data (10) */
+    long max_steps;       /* stop after this many steps in all; 0 = no cap */
+    float lr;             /* Adam's learning rate (1e-3) */
+    float beta_max;       /* final KL weight (1) */
+    float anneal_epochs;  /* epochs over which beta ramps from 0 to beta_max (3) */
+    uint64_t seed;        /* initialisation, noise, flips, data order (1) */
+    int flip;             /* random horizontal flips (1) */
+    char data[512];       /* "synthetic" or a path */
+    int synthetic_count;  /* images in the synthetic dataset (20000) */
+} vae_train_options;
+
+void vae_train_options_default(vae_train_options *o);
+
+/* Where a run stands: saved in checkpoints so it can resume exactly. */
+typedef struct {
+    long step;            /* steps completed */
+    int epoch;            /* epoch of the next step (0-based) */
+    long steps_per_epoch;
+} vae_train_progress;
+
+/* beta for a step: linear from 0 at step 0 to beta_max after anneal_epochs. */
+float vae_beta_at(const vae_train_options *o, long step, long steps_per_epoch);
+
+/* A model on a backend, ready to train one batch size. */
+typedef struct {
+    vae_backend *be;
+    vae_layout lay;
+    vae_recording *step;
+    vae_recording *encode, *decode; /* recorded on first use */
+    uint64_t seed;
+    float lr;
+    int flip;
+} vae_trainer;
+
+int vae_trainer_init(vae_trainer *t, vae_backend *be, const vae_config *cfg, int batch,
+                     uint64_t seed, float lr, int flip);
+/* Parameters, and optionally Adam's moments (NULL = zeros), from host memory
+ * laid out by t->lay.table. */
+int vae_trainer_set_state(vae_trainer *t, const float *params, const float *m, const float *v);
+int vae_trainer_get_state(vae_trainer *t, float *params, float *m, float *v);
+/* One step on pixels (B,64,64,3) uint8; `step` is the 0-based step number
+ * (Adam's t is step+1). Fills out with the loss terms of this batch. */
+int vae_trainer_step(vae_trainer *t, const uint8_t *pixels, long step, float beta,
+                     vae_step_out *out);
+void vae_trainer_free(vae_trainer *t);
+
+/* The encoder and decoder alone, on the trainer's own arenas (so at most
+ * `batch` images at a time). Programs are recorded on first use. */
+/* pixels (n,64,64,3) -> mu, log_var (n,L); n <= batch. */
+int vae_trainer_encode(vae_trainer *t, const uint8_t *pixels, int n, float *mu, float *log_var);
+/* z (n,L) -> xhat (n,3,64,64) in [-1,1]; n <= batch. */
+int vae_trainer_decode(vae_trainer *t, const float *z, int n, float *xhat);
+
+#endif

@@ -1,0 +1,78 @@
+/* Where every tensor of a training step lives: the parameter table gives the
+ * parameter, gradient and Adam arenas; this file lays out the activations. */
+#include "vaevk/model.h"
+
+#include <string.h>
+
+typedef struct {
+    uint32_t next[VAE_ARENA_COUNT];
+} arena_cursor;
+
+static vae_tensor take(arena_cursor *c, vae_arena arena, uint32_t words) {
+    vae_tensor t = {arena, c->next[arena], words};
+    c->next[arena] += (words + VAE_ALIGN_WORDS - 1) / VAE_ALIGN_WORDS * VAE_ALIGN_WORDS;
+    return t;
+}
+
+static vae_tensor act(arena_cursor *c, uint32_t words) { return take(c, VAE_ARENA_ACTS, words); }
+
+void vae_layout_init(vae_layout *lay, const vae_config *cfg, int batch) {
+    memset(lay, 0, sizeof *lay);
+    lay->cfg = *cfg;
+    lay->batch = batch;
+    vae_param_table_init(&lay->table, cfg);
+
+    const uint32_t B = (uint32_t)batch, L = (uint32_t)cfg->latent;
+    const uint32_t flat = (uint32_t)vae_flat_size(cfg), S = VAE_IMAGE_SIZE;
+    const vae_arena param_arenas[4] = {VAE_ARENA_PARAMS, VAE_ARENA_GRADS, VAE_ARENA_ADAM_M,
+                                       VAE_ARENA_ADAM_V};
+    vae_tensor *alls[4] = {&lay->params_all, &lay->grads_all, &lay->adam_m, &lay->adam_v};
+    for (int a = 0; a < 4; a++) {
+        *alls[a] = (vae_tensor){param_arenas[a], 0, lay->table.total};
+        lay->arena_words[param_arenas[a]] = lay->table.total;
+    }
+    for (int i = 0; i < VAE_NPARAMS; i++) {
+        const vae_param *p = &lay->table.p[i];
+        lay->param[i] = (vae_tensor){VAE_ARENA_PARAMS, p->offset, p->count};
+        lay->grad[i] = (vae_tensor){VAE_ARENA_GRADS, p->offset, p->count};
+    }
+
+    arena_cursor c = {{0}};
+    lay->step_in = take(&c, VAE_ARENA_IO, VAE_STEP_IN_WORDS);
+    lay->step_out = take(&c, VAE_ARENA_IO, VAE_STEP_OUT_WORDS);
+    lay->pixels = take(&c, VAE_ARENA_IO, B * S * S * VAE_IMAGE_CHANNELS / 4);
+
+    lay->x = act(&c, B * VAE_IMAGE_CHANNELS * S * S);
+    for (int l = 0; l < VAE_LEVELS; l++) {
+        uint32_t n = B * (uint32_t)cfg->channels[l] * (S >> (l + 1)) * (S >> (l + 1));
+        lay->enc_pre[l] = act(&c, n);
+        lay->enc_act[l] = act(&c, n);
+        lay->d_enc_pre[l] = act(&c, n);
+        lay->d_enc_act[l] = act(&c, n);
+    }
+    lay->mu = act(&c, B * L);
+    lay->log_var = act(&c, B * L);
+    lay->eps = act(&c, B * L);
+    lay->z = act(&c, B * L);
+    lay->d_mu = act(&c, B * L);
+    lay->d_log_var = act(&c, B * L);
+    lay->d_z = act(&c, B * L);
+    lay->dec_in_pre = act(&c, B * flat);
+    lay->dec_in_act = act(&c, B * flat);
+    lay->d_dec_in_pre = act(&c, B * flat);
+    lay->d_dec_in_act = act(&c, B * flat);
+    for (int l = 0; l < VAE_LEVELS; l++) {
+        uint32_t cout = l == VAE_LEVELS - 1 ? VAE_IMAGE_CHANNELS
+                                            : (uint32_t)cfg->channels[VAE_LEVELS - 2 - l];
+        uint32_t side = VAE_BOTTOM << (l + 1);
+        uint32_t n = B * cout * side * side;
+        lay->dec_pre[l] = act(&c, n);
+        lay->dec_act[l] = act(&c, n);
+        lay->d_dec_pre[l] = act(&c, n);
+        lay->d_dec_act[l] = act(&c, n);
+    }
+    lay->sse = act(&c, B);
+    lay->kl = act(&c, B);
+    lay->arena_words[VAE_ARENA_ACTS] = c.next[VAE_ARENA_ACTS];
+    lay->arena_words[VAE_ARENA_IO] = c.next[VAE_ARENA_IO];
+}

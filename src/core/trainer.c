@@ -1,0 +1,107 @@
+/* One training step on a backend: the recorded program replayed with new
+ * pixels and per-step scalars. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vaevk/graph.h"
+#include "vaevk/ops.h"
+#include "vaevk/train.h"
+
+void vae_train_options_default(vae_train_options *o) {
+    memset(o, 0, sizeof *o);
+    vae_config_default(&o->model);
+    o->batch = 64;
+    o->epochs = 10;
+    o->lr = 1e-3f;
+    o->beta_max = 1.0f;
+    o->anneal_epochs = 3.0f;
+    o->seed = 1;
+    o->flip = 1;
+    snprintf(o->data, sizeof o->data, "synthetic");
+    o->synthetic_count = 20000;
+}
+
+float vae_beta_at(const vae_train_options *o, long step, long steps_per_epoch) {
+    double ramp = (double)o->anneal_epochs * (double)steps_per_epoch;
+    if (ramp <= 0 || step >= ramp)
+        return o->beta_max;
+    return (float)((double)o->beta_max * (double)step / ramp);
+}
+
+int vae_trainer_init(vae_trainer *t, vae_backend *be, const vae_config *cfg, int batch,
+                     uint64_t seed, float lr, int flip) {
+    memset(t, 0, sizeof *t);
+    t->be = be;
+    t->seed = seed;
+    t->lr = lr;
+    t->flip = flip;
+    vae_layout_init(&t->lay, cfg, batch);
+    if (be->vt->alloc_arenas(be, t->lay.arena_words) != 0)
+        return -1;
+    vae_program prog = {0};
+    vae_step_options opts = {.from_pixels = 1, .eps_from_rng = 1, .adam = 1};
+    if (vae_build_train_step(&prog, &t->lay, &opts) != 0) {
+        vae_program_free(&prog);
+        snprintf(be->error, sizeof be->error, "out of memory building the training step");
+        return -1;
+    }
+    int status = be->vt->record(be, &prog, &t->step);
+    vae_program_free(&prog);
+    return status;
+}
+
+int vae_trainer_set_state(vae_trainer *t, const float *params, const float *m, const float *v) {
+    const vae_layout *l = &t->lay;
+    float *zeros = NULL;
+    if (!m || !v) {
+        zeros = calloc(l->table.total, sizeof *zeros);
+        if (!zeros) {
+            snprintf(t->be->error, sizeof t->be->error, "out of memory");
+            return -1;
+        }
+    }
+    int status = t->be->vt->write(t->be, l->params_all, params) ||
+                 t->be->vt->write(t->be, l->adam_m, m ? m : zeros) ||
+                 t->be->vt->write(t->be, l->adam_v, v ? v : zeros);
+    free(zeros);
+    return status ? -1 : 0;
+}
+
+int vae_trainer_get_state(vae_trainer *t, float *params, float *m, float *v) {
+    const vae_layout *l = &t->lay;
+    if (params && t->be->vt->read(t->be, l->params_all, params) != 0)
+        return -1;
+    if (m && t->be->vt->read(t->be, l->adam_m, m) != 0)
+        return -1;
+    if (v && t->be->vt->read(t->be, l->adam_v, v) != 0)
+        return -1;
+    return 0;
+}
+
+int vae_trainer_step(vae_trainer *t, const uint8_t *pixels, long step, float beta,
+                     vae_step_out *out) {
+    vae_step_in in = {0};
+    in.step = (uint32_t)step;
+    in.seed_lo = (uint32_t)t->seed;
+    in.seed_hi = (uint32_t)(t->seed >> 32);
+    in.flip = (uint32_t)t->flip;
+    in.beta = beta;
+    adam_step_scalars(t->lr, VAE_ADAM_BETA1, VAE_ADAM_BETA2, step + 1, &in.adam_step_size,
+                      &in.adam_inv_sqrt_bc2);
+    vae_backend *be = t->be;
+    if (be->vt->write(be, t->lay.step_in, &in) != 0 || be->vt->write(be, t->lay.pixels, pixels) != 0)
+        return -1;
+    if (vae_backend_run(be, t->step) != 0)
+        return -1;
+    return be->vt->read(be, t->lay.step_out, out);
+}
+
+void vae_trainer_free(vae_trainer *t) {
+    vae_recording **recs[3] = {&t->step, &t->encode, &t->decode};
+    for (int i = 0; i < 3; i++) {
+        if (*recs[i])
+            t->be->vt->free_recording(t->be, *recs[i]);
+        *recs[i] = NULL;
+    }
+}
