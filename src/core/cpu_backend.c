@@ -7,10 +7,13 @@
 #include "vaevk/backend.h"
 #include "vaevk/ops.h"
 #include "vaevk/rng.h"
+#include "core/cpu_f64.h"
+#include "cpu/ops_f64.h"
 
 typedef struct {
     vae_backend base;
-    uint32_t *arena[VAE_ARENA_COUNT];
+    int f64;  /* double-precision arenas (all but IO), for gradient checks */
+    void *arena[VAE_ARENA_COUNT];
     uint32_t words[VAE_ARENA_COUNT];
 } cpu_backend;
 
@@ -20,12 +23,17 @@ struct vae_recording {
 
 static cpu_backend *cpu(vae_backend *be) { return (cpu_backend *)be; }
 
+/* Bytes per element: the IO arena holds raw words (pixels, step fields). */
+static size_t elem_size(const cpu_backend *c, uint32_t arena) {
+    return c->f64 && arena != VAE_ARENA_IO ? sizeof(double) : sizeof(float);
+}
+
 static int cpu_alloc_arenas(vae_backend *be, const uint32_t words[VAE_ARENA_COUNT]) {
     cpu_backend *c = cpu(be);
-    for (int a = 0; a < VAE_ARENA_COUNT; a++) {
+    for (uint32_t a = 0; a < VAE_ARENA_COUNT; a++) {
         free(c->arena[a]);
-        /* at least one word, so every arena has an address */
-        c->arena[a] = calloc(words[a] ? words[a] : 1, sizeof(uint32_t));
+        /* at least one element, so every arena has an address */
+        c->arena[a] = calloc(words[a] ? words[a] : 1, elem_size(c, a));
         c->words[a] = words[a];
         if (!c->arena[a]) {
             snprintf(be->error, sizeof be->error,
@@ -47,20 +55,56 @@ static int check_range(vae_backend *be, vae_tensor t) {
     return 0;
 }
 
-static void *at(vae_backend *be, vae_tensor t) { return cpu(be)->arena[t.arena] + t.offset; }
-static float *F(vae_backend *be, vae_tensor t) { return (float *)at(be, t); }
+static void *at(vae_backend *be, vae_tensor t) {
+    cpu_backend *c = cpu(be);
+    return (char *)c->arena[t.arena] + (size_t)t.offset * elem_size(c, t.arena);
+}
 
 static int cpu_write(vae_backend *be, vae_tensor t, const void *src) {
     if (check_range(be, t) != 0)
         return -1;
-    memcpy(at(be, t), src, (size_t)t.count * 4);
+    if (elem_size(cpu(be), t.arena) == sizeof(float)) {
+        memcpy(at(be, t), src, (size_t)t.count * 4);
+    } else {
+        double *dst = at(be, t);
+        for (uint32_t i = 0; i < t.count; i++)
+            dst[i] = ((const float *)src)[i];
+    }
     return 0;
 }
 
 static int cpu_read(vae_backend *be, vae_tensor t, void *dst) {
     if (check_range(be, t) != 0)
         return -1;
-    memcpy(dst, at(be, t), (size_t)t.count * 4);
+    if (elem_size(cpu(be), t.arena) == sizeof(float)) {
+        memcpy(dst, at(be, t), (size_t)t.count * 4);
+    } else {
+        const double *src = at(be, t);
+        for (uint32_t i = 0; i < t.count; i++)
+            ((float *)dst)[i] = (float)src[i];
+    }
+    return 0;
+}
+
+static int f64_access(vae_backend *be, vae_tensor t) {
+    if (!cpu(be)->f64 || t.arena == VAE_ARENA_IO) {
+        snprintf(be->error, sizeof be->error, "double access needs a double-precision CPU backend");
+        return -1;
+    }
+    return check_range(be, t);
+}
+
+int vae_cpu_write_f64(vae_backend *be, vae_tensor t, const double *src) {
+    if (f64_access(be, t) != 0)
+        return -1;
+    memcpy(at(be, t), src, (size_t)t.count * sizeof(double));
+    return 0;
+}
+
+int vae_cpu_read_f64(vae_backend *be, vae_tensor t, double *dst) {
+    if (f64_access(be, t) != 0)
+        return -1;
+    memcpy(dst, at(be, t), (size_t)t.count * sizeof(double));
     return 0;
 }
 
@@ -98,64 +142,84 @@ static uint64_t step_seed(const vae_step_in *s) {
     return (uint64_t)s->seed_lo | (uint64_t)s->seed_hi << 32;
 }
 
-static void run_input_convert(vae_backend *be, const vae_op *op) {
-    const vae_step_in *s = at(be, op->t[2]);
-    int B = op->d[0], S = op->d[1];
+/* Which images the FLIP stream mirrors this step; NULL when none. */
+static uint8_t *flips(const vae_step_in *s, int B) {
+    if (!s->flip)
+        return NULL;
     uint8_t *flip = calloc((size_t)B, 1);
-    for (int b = 0; flip && s->flip && b < B; b++)
+    for (int b = 0; flip && b < B; b++)
         flip[b] = vae_rng_u32(step_seed(s), VAE_STREAM_FLIP, s->step, (uint32_t)b) & 1u;
-    input_convert(F(be, op->t[0]), at(be, op->t[1]), flip, B, S);
-    free(flip);
+    return flip;
 }
+
+/* One op in precision T, calling the ops of suffix SFX (empty: float;
+ * _f64: the double twins). */
+#define RUN_OP(T, SFX)                                                                           \
+    do {                                                                                         \
+        T *t0 = at(be, op->t[0]), *t1 = at(be, op->t[1]), *t2 = at(be, op->t[2]);                \
+        T *t3 = at(be, op->t[3]), *t4 = at(be, op->t[4]);                                        \
+        const vae_step_in *s;                                                                    \
+        uint8_t *flip;                                                                           \
+        T sums[3];                                                                               \
+        switch (op->kind) {                                                                      \
+        case VAE_OP_INPUT_CONVERT:                                                               \
+            s = at(be, op->t[2]);                                                                \
+            flip = flips(s, d[0]);                                                               \
+            input_convert##SFX(t0, at(be, op->t[1]), flip, d[0], d[1]);                          \
+            free(flip);                                                                          \
+            break;                                                                               \
+        case VAE_OP_CONV2D_FWD: conv2d_forward##SFX(t0, t1, t2, d[0], d[1], d[2], d[3], d[4]); break; \
+        case VAE_OP_CONV2D_BWD_INPUT: conv2d_backward_input##SFX(t0, t1, t2, d[0], d[1], d[2], d[3], d[4]); break; \
+        case VAE_OP_CONV2D_BWD_WEIGHT: conv2d_backward_weight##SFX(t0, t1, t2, d[0], d[1], d[2], d[3], d[4]); break; \
+        case VAE_OP_CONVT_FWD: conv_transpose2d_forward##SFX(t0, t1, t2, d[0], d[1], d[2], d[3], d[4]); break; \
+        case VAE_OP_CONVT_BWD_INPUT: conv_transpose2d_backward_input##SFX(t0, t1, t2, d[0], d[1], d[2], d[3], d[4]); break; \
+        case VAE_OP_CONVT_BWD_WEIGHT: conv_transpose2d_backward_weight##SFX(t0, t1, t2, d[0], d[1], d[2], d[3], d[4]); break; \
+        case VAE_OP_LINEAR_FWD: linear_forward##SFX(t0, t1, t2, d[0], d[1], d[2]); break;       \
+        case VAE_OP_LINEAR_BWD_INPUT: linear_backward_input##SFX(t0, t1, t2, d[0], d[1], d[2], d[3]); break; \
+        case VAE_OP_LINEAR_BWD_WEIGHT: linear_backward_weight##SFX(t0, t1, t2, d[0], d[1], d[2]); break; \
+        case VAE_OP_BIAS_FWD: bias_forward##SFX(t0, t1, d[0], d[1], d[2]); break;               \
+        case VAE_OP_BIAS_BWD: bias_backward##SFX(t0, t1, d[0], d[1], d[2]); break;              \
+        case VAE_OP_LEAKY_RELU_FWD: leaky_relu_forward##SFX(t0, t1, d[0], op->f[0]); break;     \
+        case VAE_OP_LEAKY_RELU_BWD: leaky_relu_backward##SFX(t0, t1, t2, d[0], op->f[0]); break; \
+        case VAE_OP_RELU_FWD: relu_forward##SFX(t0, t1, d[0]); break;                           \
+        case VAE_OP_RELU_BWD: relu_backward##SFX(t0, t1, t2, d[0]); break;                      \
+        case VAE_OP_TANH_FWD: tanh_forward##SFX(t0, t1, d[0]); break;                           \
+        case VAE_OP_TANH_BWD: tanh_backward##SFX(t0, t1, t2, d[0]); break;                      \
+        case VAE_OP_EPS_NORMAL:                                                                  \
+            s = at(be, op->t[1]);                                                                \
+            for (int i = 0; i < d[0]; i++)                                                       \
+                t0[i] = vae_rng_normal(step_seed(s), VAE_STREAM_EPS, s->step, (uint32_t)i);      \
+            break;                                                                               \
+        case VAE_OP_REPARAM_FWD: reparameterize_forward##SFX(t0, t1, t2, t3, d[0]); break;      \
+        case VAE_OP_REPARAM_BWD: reparameterize_backward##SFX(t0, t1, t2, t3, t4, d[0]); break; \
+        case VAE_OP_KL_FWD: kl_forward##SFX(t0, t1, t2, d[0], d[1]); break;                     \
+        case VAE_OP_KL_BWD:                                                                      \
+            s = at(be, op->t[4]);                                                                \
+            kl_backward_accumulate##SFX(t0, t1, t2, t3, d[0], d[1], s->beta);                    \
+            break;                                                                               \
+        case VAE_OP_MSE_FWD: mse_forward##SFX(t0, t1, t2, d[0], d[1]); break;                   \
+        case VAE_OP_MSE_BWD: mse_backward##SFX(t0, t1, t2, d[0], d[1]); break;                  \
+        case VAE_OP_LOSS_REDUCE: /* step_out is always float words */                           \
+            s = at(be, op->t[3]);                                                                \
+            loss_reduce##SFX(sums, t1, t2, d[0], s->beta);                                       \
+            for (int i = 0; i < 3; i++)                                                          \
+                ((float *)at(be, op->t[0]))[i] = (float)sums[i];                                 \
+            break;                                                                               \
+        case VAE_OP_ADAM:                                                                        \
+            s = at(be, op->t[4]);                                                                \
+            adam_update##SFX(t0, t1, t2, t3, d[0], op->f[0], op->f[1], op->f[2],                 \
+                             s->adam_step_size, s->adam_inv_sqrt_bc2);                           \
+            break;                                                                               \
+        case VAE_OP_COUNT: break;                                                                \
+        }                                                                                        \
+    } while (0)
 
 static void run_op(vae_backend *be, const vae_op *op) {
     const int32_t *d = op->d;
-    float *t0 = F(be, op->t[0]), *t1 = F(be, op->t[1]), *t2 = F(be, op->t[2]);
-    float *t3 = F(be, op->t[3]), *t4 = F(be, op->t[4]);
-    const vae_step_in *s;
-    switch (op->kind) {
-    case VAE_OP_INPUT_CONVERT: run_input_convert(be, op); break;
-    case VAE_OP_CONV2D_FWD: conv2d_forward(t0, t1, t2, d[0], d[1], d[2], d[3], d[4]); break;
-    case VAE_OP_CONV2D_BWD_INPUT: conv2d_backward_input(t0, t1, t2, d[0], d[1], d[2], d[3], d[4]); break;
-    case VAE_OP_CONV2D_BWD_WEIGHT: conv2d_backward_weight(t0, t1, t2, d[0], d[1], d[2], d[3], d[4]); break;
-    case VAE_OP_CONVT_FWD: conv_transpose2d_forward(t0, t1, t2, d[0], d[1], d[2], d[3], d[4]); break;
-    case VAE_OP_CONVT_BWD_INPUT: conv_transpose2d_backward_input(t0, t1, t2, d[0], d[1], d[2], d[3], d[4]); break;
-    case VAE_OP_CONVT_BWD_WEIGHT: conv_transpose2d_backward_weight(t0, t1, t2, d[0], d[1], d[2], d[3], d[4]); break;
-    case VAE_OP_LINEAR_FWD: linear_forward(t0, t1, t2, d[0], d[1], d[2]); break;
-    case VAE_OP_LINEAR_BWD_INPUT: linear_backward_input(t0, t1, t2, d[0], d[1], d[2], d[3]); break;
-    case VAE_OP_LINEAR_BWD_WEIGHT: linear_backward_weight(t0, t1, t2, d[0], d[1], d[2]); break;
-    case VAE_OP_BIAS_FWD: bias_forward(t0, t1, d[0], d[1], d[2]); break;
-    case VAE_OP_BIAS_BWD: bias_backward(t0, t1, d[0], d[1], d[2]); break;
-    case VAE_OP_LEAKY_RELU_FWD: leaky_relu_forward(t0, t1, d[0], op->f[0]); break;
-    case VAE_OP_LEAKY_RELU_BWD: leaky_relu_backward(t0, t1, t2, d[0], op->f[0]); break;
-    case VAE_OP_RELU_FWD: relu_forward(t0, t1, d[0]); break;
-    case VAE_OP_RELU_BWD: relu_backward(t0, t1, t2, d[0]); break;
-    case VAE_OP_TANH_FWD: tanh_forward(t0, t1, d[0]); break;
-    case VAE_OP_TANH_BWD: tanh_backward(t0, t1, t2, d[0]); break;
-    case VAE_OP_EPS_NORMAL:
-        s = at(be, op->t[1]);
-        vae_rng_normal_fill(t0, (uint32_t)d[0], step_seed(s), VAE_STREAM_EPS, s->step, 0);
-        break;
-    case VAE_OP_REPARAM_FWD: reparameterize_forward(t0, t1, t2, t3, d[0]); break;
-    case VAE_OP_REPARAM_BWD: reparameterize_backward(t0, t1, t2, t3, t4, d[0]); break;
-    case VAE_OP_KL_FWD: kl_forward(t0, t1, t2, d[0], d[1]); break;
-    case VAE_OP_KL_BWD:
-        s = at(be, op->t[4]);
-        kl_backward_accumulate(t0, t1, t2, t3, d[0], d[1], s->beta);
-        break;
-    case VAE_OP_MSE_FWD: mse_forward(t0, t1, t2, d[0], d[1]); break;
-    case VAE_OP_MSE_BWD: mse_backward(t0, t1, t2, d[0], d[1]); break;
-    case VAE_OP_LOSS_REDUCE:
-        s = at(be, op->t[3]);
-        loss_reduce(t0, t1, t2, d[0], s->beta);
-        break;
-    case VAE_OP_ADAM:
-        s = at(be, op->t[4]);
-        adam_update(t0, t1, t2, t3, d[0], op->f[0], op->f[1], op->f[2], s->adam_step_size,
-                    s->adam_inv_sqrt_bc2);
-        break;
-    case VAE_OP_COUNT: break;
-    }
+    if (cpu(be)->f64)
+        RUN_OP(double, _f64);
+    else
+        RUN_OP(float, );
 }
 
 static int cpu_submit(vae_backend *be, vae_recording *rec) {
@@ -191,12 +255,16 @@ static const vae_backend_vtable cpu_vtable = {
     cpu_free_recording, cpu_destroy,
 };
 
-vae_backend *vae_cpu_backend_create(void) {
+static vae_backend *create(int f64) {
     cpu_backend *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
     c->base.vt = &cpu_vtable;
     c->base.is_cpu = 1;
-    snprintf(c->base.name, sizeof c->base.name, "cpu (reference)");
+    c->f64 = f64;
+    snprintf(c->base.name, sizeof c->base.name, f64 ? "cpu (reference, float64)" : "cpu (reference)");
     return &c->base;
 }
+
+vae_backend *vae_cpu_backend_create(void) { return create(0); }
+vae_backend *vae_cpu_backend_create_f64(void) { return create(1); }
