@@ -1,0 +1,101 @@
+/* vae-vk reconstruct: images beside their reconstructions (z = mu). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/model_load.h"
+#include "io/image.h"
+#include "vaevk/dataset.h"
+
+/* pairs: original i then reconstruction i, side by side. */
+static int reconstruct(loaded_model *m, vae_dataset *ds, long first, int n, int cols, int scale,
+                       const char *out, char *err, size_t errlen) {
+    const int L = m->ck.options.model.latent, S = 64;
+    const size_t image = (size_t)3 * S * S;
+    uint8_t *orig = malloc((size_t)n * image), *grid = malloc((size_t)2 * n * image);
+    float *mu = malloc((size_t)n * L * sizeof *mu), *lv = malloc((size_t)n * L * sizeof *lv);
+    float *xhat = malloc((size_t)n * image * sizeof *xhat);
+    uint8_t *rec = malloc((size_t)n * image);
+    int status = -1;
+    if (!orig || !grid || !mu || !lv || !xhat || !rec) {
+        snprintf(err, errlen, "out of memory for %d images", n);
+        goto done;
+    }
+    if (vae_dataset_read_batch(ds, NULL, first, n, orig) != 0) {
+        snprintf(err, errlen, "reading images %ld..%ld of %s failed", first, first + n - 1,
+                 ds->description);
+        goto done;
+    }
+    for (int i = 0; i < n; i += m->trainer.lay.batch) {
+        int k = n - i < m->trainer.lay.batch ? n - i : m->trainer.lay.batch;
+        if (vae_trainer_encode(&m->trainer, orig + (size_t)i * image, k, mu + (size_t)i * L,
+                               lv + (size_t)i * L) != 0 ||
+            vae_trainer_decode(&m->trainer, mu + (size_t)i * L, k, xhat + (size_t)i * image) != 0) {
+            snprintf(err, errlen, "%s", m->be->error);
+            goto done;
+        }
+    }
+    images_from_float(rec, xhat, n, S);
+    for (int i = 0; i < n; i++) {
+        memcpy(grid + (size_t)(2 * i) * image, orig + (size_t)i * image, image);
+        memcpy(grid + (size_t)(2 * i + 1) * image, rec + (size_t)i * image, image);
+    }
+    status = grid_write_png(out, grid, 2 * n, S, 2 * cols, 1, scale, err, errlen);
+done:
+    free(orig); free(grid); free(mu); free(lv); free(xhat); free(rec);
+    return status;
+}
+
+int cmd_reconstruct(int argc, char **argv) {
+    const char *checkpoint = NULL, *out = "reconstructions.png", *device = NULL, *data = NULL;
+    int n = 16, cols = 4, scale = 1, quiet = 0;
+    long first = -1;
+    arg_spec specs[] = {
+        {"checkpoint", ARG_STRING, &checkpoint, 1, 0, "checkpoint file or run directory", 0},
+        {"data", ARG_STRING, &data, 1, 0, "synthetic (default: the run's data)", 0},
+        {"n", ARG_INT, &n, 1, 4096, "number of images (16)", 0},
+        {"first", ARG_LONG, &first, 0, 1e12, "index of the first image (synthetic: unseen faces)", 0},
+        {"cols", ARG_INT, &cols, 1, 1024, "pairs per row (4)", 0},
+        {"scale", ARG_INT, &scale, 1, 16, "enlarge each pixel (1)", 0},
+        {"out", ARG_STRING, &out, 1, 0, "PNG to write (reconstructions.png)", 0},
+        {"device", ARG_STRING, &device, 1, 0, "cpu, or a Vulkan device index (default: best)", 0},
+        {"quiet", ARG_FLAG, &quiet, 1, 0, "print nothing but errors", 0},
+    };
+    int status = args_parse("reconstruct", "--checkpoint CKPT [--data synthetic|DIR] [--n 16] --out recon.png",
+                            specs, (int)(sizeof specs / sizeof specs[0]), argc, argv, NULL, 0, NULL);
+    if (status != 0)
+        return status > 0 ? 0 : 2;
+    loaded_model m;
+    vae_dataset *ds = NULL;
+    char err[600];
+    status = 1;
+    if (model_load(&m, "reconstruct", checkpoint, device, n < 64 ? n : 64, quiet) != 0)
+        goto done;
+    const vae_train_options *o = &m.ck.options;
+    const char *spec = data ? data : o->data;
+    int synthetic = strcmp(spec, "synthetic") == 0;
+    /* synthetic faces past the training set are ones the model never saw */
+    long start = first >= 0 ? first : synthetic ? o->synthetic_count : 0;
+    if (vae_dataset_open(spec, start + n, o->seed, &ds, err, sizeof err) != 0) {
+        fprintf(stderr, "vae-vk reconstruct: %s\n", err);
+        goto done;
+    }
+    if (start + n > ds->count) {
+        fprintf(stderr, "vae-vk reconstruct: %s has %ld images; images %ld..%ld do not exist\n",
+                ds->description, ds->count, start, start + n - 1);
+        goto done;
+    }
+    if (reconstruct(&m, ds, start, n, cols, scale, out, err, sizeof err) != 0) {
+        fprintf(stderr, "vae-vk reconstruct: %s\n", err);
+        goto done;
+    }
+    if (!quiet)
+        fprintf(stderr, "vae-vk reconstruct: wrote %d pairs to %s\n", n, out);
+    status = 0;
+done:
+    vae_dataset_close(ds);
+    model_unload(&m);
+    return status;
+}

@@ -1,0 +1,331 @@
+/* vae-vk train: the training loop, its log, checkpoints and sample grids. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/device.h"
+#include "cli/faces.h"
+#include "cli/progress.h"
+#include "cli/run_dir.h"
+#include "vaevk/checkpoint.h"
+#include "vaevk/dataset.h"
+#include "vaevk/train.h"
+
+static volatile sig_atomic_t stop_requested = 0;
+static void on_signal(int sig) {
+    (void)sig;
+    stop_requested = 1;
+}
+
+typedef struct {
+    vae_train_options o;
+    vae_train_progress progress;
+    const char *out, *resume, *device, *channels;
+    int quiet, no_flip;
+    long checkpoint_every;
+    float *params, *m, *v;   /* host copies for checkpoints */
+    vae_trainer trainer;
+    vae_dataset *data;
+    FILE *log;
+} train_run;
+
+static const char usage[] =
+    "[--out RUN_DIR | --resume RUN_DIR] [--device cpu|N] [--epochs N] [--steps N] [--batch N] ...\n"
+    "Trains the VAE; RUN_DIR gets checkpoint.safetensors, log.csv and a sample grid per epoch.";
+
+static int parse(train_run *r, int argc, char **argv) {
+    vae_train_options *o = &r->o;
+    int latent = o->model.latent;
+    const char *data = NULL;
+    arg_spec specs[] = {
+        {"out", ARG_STRING, &r->out, 1, 0, "run directory to create (default runs/train)", 0},
+        {"resume", ARG_STRING, &r->resume, 1, 0, "continue the run in this directory", 0},
+        {"device", ARG_STRING, &r->device, 1, 0, "cpu, or a Vulkan device index (default: best)", 0},
+        {"data", ARG_STRING, &data, 1, 0, "dataset: synthetic (default)", 0},
+        {"epochs", ARG_INT, &o->epochs, 1, 1e6, "passes over the data (10)", 0},
+        {"steps", ARG_LONG, &o->max_steps, 1, 1e12, "stop after this many steps in all", 0},
+        {"batch", ARG_INT, &o->batch, 1, 65536, "images per step (64)", 0},
+        {"lr", ARG_FLOAT, &o->lr, 1e-12, 10, "Adam learning rate (1e-3)", 0},
+        {"beta-max", ARG_FLOAT, &o->beta_max, 0, 1e6, "final KL weight (1)", 0},
+        {"anneal-epochs", ARG_FLOAT, &o->anneal_epochs, 0, 1e6, "epochs of the 0 -> beta-max ramp (3)", 0},
+        {"latent", ARG_INT, &latent, 1, 4096, "latent size (128)", 0},
+        {"channels", ARG_STRING, &r->channels, 1, 0, "encoder widths (32,64,128,256)", 0},
+        {"seed", ARG_U64, &o->seed, 1, 0, "random seed (1)", 0},
+        {"no-flip", ARG_FLAG, &r->no_flip, 1, 0, "no random horizontal flips", 0},
+        {"synthetic-count", ARG_INT, &o->synthetic_count, 1, 1e9, "synthetic faces per epoch (20000)", 0},
+        {"checkpoint-every", ARG_LONG, &r->checkpoint_every, 1, 1e12, "also save every N steps (500)", 0},
+        {"quiet", ARG_FLAG, &r->quiet, 1, 0, "no progress output", 0},
+    };
+    const int n = (int)(sizeof specs / sizeof specs[0]);
+    int status = args_parse("train", usage, specs, n, argc, argv, NULL, 0, NULL);
+    if (status != 0)
+        return status;
+    if (r->out && r->resume) {
+        fprintf(stderr, "vae-vk train: give --out or --resume, not both\n");
+        return -1;
+    }
+    if (r->resume) {
+        /* the architecture and data come from the checkpoint */
+        const char *fixed[] = {"latent", "channels", "batch", "data", "seed", "synthetic-count", "no-flip"};
+        for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+            if (args_find(specs, n, fixed[i])->seen) {
+                fprintf(stderr, "vae-vk train: --%s cannot change when resuming: it is fixed by "
+                                "the run's checkpoint\n", fixed[i]);
+                return -1;
+            }
+        }
+    }
+    o->model.latent = latent;
+    if (r->channels && vae_channels_parse(r->channels, o->model.channels) != 0) {
+        fprintf(stderr, "vae-vk train: --channels '%s' must be four positive widths like 32,64,128,256\n",
+                r->channels);
+        return -1;
+    }
+    if (data)
+        snprintf(o->data, sizeof o->data, "%s", data);
+    o->flip = !r->no_flip;
+    return 0;
+}
+
+static int save(train_run *r, const char *dir) {
+    char path[1100], err[600];
+    snprintf(path, sizeof path, "%s/%s", dir, RUN_CHECKPOINT);
+    if (vae_trainer_get_state(&r->trainer, r->params, r->m, r->v) != 0) {
+        fprintf(stderr, "vae-vk train: reading the model back failed: %s\n", r->trainer.be->error);
+        return -1;
+    }
+    if (vae_checkpoint_save(path, &r->o, &r->progress, &r->trainer.lay.table, r->params, r->m,
+                            r->v, err, sizeof err) != 0) {
+        fprintf(stderr, "vae-vk train: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int epoch_grid(train_run *r, const char *dir, int epoch) {
+    char path[1100], err[600];
+    snprintf(path, sizeof path, "%s/samples_epoch_%03d.png", dir, epoch);
+    int n = r->o.batch < 64 ? r->o.batch : 64;
+    if (write_sample_grid(&r->trainer, r->o.seed, 1.0f, n, 8, 1, path, err, sizeof err) != 0) {
+        fprintf(stderr, "vae-vk train: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Fresh run: refuse to overwrite one; resumed run: take everything from its
+ * checkpoint. Leaves r->params (and moments when resuming) filled. */
+static int prepare_state(train_run *r, const char **dir) {
+    char err[600];
+    if (r->resume) {
+        vae_checkpoint ck;
+        if (vae_checkpoint_load(r->resume, &ck, err, sizeof err) != 0) {
+            fprintf(stderr, "vae-vk train: cannot resume: %s\n", err);
+            return -1;
+        }
+        vae_train_options keep = r->o;
+        r->o = ck.options;
+        r->o.epochs = keep.epochs; /* these two may be extended when resuming */
+        r->o.max_steps = keep.max_steps;
+        r->progress = ck.progress;
+        r->params = ck.params;
+        r->m = ck.adam_m;
+        r->v = ck.adam_v;
+        *dir = r->resume;
+        return 0;
+    }
+    *dir = r->out ? r->out : "runs/train";
+    char path[1100];
+    snprintf(path, sizeof path, "%s/%s", *dir, RUN_CHECKPOINT);
+    if (file_exists(path)) {
+        fprintf(stderr, "vae-vk train: %s already holds a run: continue it with --resume %s, or "
+                        "choose another --out\n", *dir, *dir);
+        return -1;
+    }
+    if (vae_config_check(&r->o.model, err, sizeof err) != 0) {
+        fprintf(stderr, "vae-vk train: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int alloc_host_state(train_run *r) {
+    const size_t n = r->trainer.lay.table.total;
+    if (!r->params) {
+        r->params = calloc(n, sizeof(float));
+        if (r->params)
+            vae_params_init(r->params, &r->trainer.lay.table, r->o.seed);
+    }
+    if (!r->m)
+        r->m = calloc(n, sizeof(float));
+    if (!r->v)
+        r->v = calloc(n, sizeof(float));
+    if (!r->params || !r->m || !r->v) {
+        fprintf(stderr, "vae-vk train: out of memory for the model's host copy\n");
+        return -1;
+    }
+    return 0;
+}
+
+static long total_steps(const train_run *r) {
+    long total = (long)r->o.epochs * r->progress.steps_per_epoch;
+    if (r->o.max_steps > 0 && r->o.max_steps < total)
+        total = r->o.max_steps;
+    return total;
+}
+
+static void show_step(train_run *r, progress *pg, const vae_step_out *out, float beta,
+                      double images_per_s, int force) {
+    char text[256];
+    long epoch = (r->progress.step - 1) / r->progress.steps_per_epoch + 1;
+    snprintf(text, sizeof text,
+             "epoch %ld/%d step %ld/%ld loss %.2f (recon %.2f kl %.2f) beta %.3f %.0f img/s",
+             epoch, r->o.epochs, r->progress.step, total_steps(r), out->loss,
+             out->recon, out->kl, beta, images_per_s);
+    progress_update(pg, r->progress.step, total_steps(r), text, force);
+}
+
+/* The loop: one step per batch, a log row per step, a checkpoint and a
+ * sample grid at the end of every epoch. */
+static int train_loop(train_run *r, const char *dir) {
+    const long spe = r->progress.steps_per_epoch, total = total_steps(r);
+    const size_t image = 64 * 64 * 3;
+    uint8_t *pixels = malloc((size_t)r->o.batch * image);
+    long *order = malloc((size_t)r->data->count * sizeof *order);
+    if (!pixels || !order) {
+        fprintf(stderr, "vae-vk train: out of memory for the batch\n");
+        free(pixels);
+        free(order);
+        return -1;
+    }
+    progress pg;
+    progress_init(&pg, r->quiet);
+    long shuffled_for = -1, since_save = 0, first_step = r->progress.step;
+    int status = 0;
+    double t0 = now_seconds();
+    while (status == 0 && r->progress.step < total && !stop_requested) {
+        long step = r->progress.step, epoch = step / spe, in_epoch = step % spe;
+        if (epoch != shuffled_for) {
+            vae_dataset_shuffle(order, r->data->count, r->o.seed, (uint32_t)epoch);
+            shuffled_for = epoch;
+        }
+        if (vae_dataset_read_batch(r->data, order, in_epoch * r->o.batch, r->o.batch, pixels) != 0) {
+            fprintf(stderr, "vae-vk train: reading the batch of step %ld failed\n", step);
+            status = -1;
+            break;
+        }
+        float beta = vae_beta_at(&r->o, step, spe);
+        vae_step_out out;
+        if (vae_trainer_step(&r->trainer, pixels, step, beta, &out) != 0) {
+            progress_end(&pg);
+            fprintf(stderr, "vae-vk train: step %ld failed: %s\n", step, r->trainer.be->error);
+            status = -1;
+            break;
+        }
+        double ips = (double)(step + 1 - first_step) * r->o.batch / (now_seconds() - t0);
+        fprintf(r->log, "%ld,%ld,%.6g,%.6g,%.6g,%.6g,%.1f\n", step, epoch, beta, out.loss,
+                out.recon, out.kl, ips);
+        r->progress.step = step + 1;
+        r->progress.epoch = (int)(r->progress.step / spe);
+        since_save++;
+        int epoch_done = r->progress.step % spe == 0;
+        show_step(r, &pg, &out, beta, ips, epoch_done || r->progress.step == total);
+        if (epoch_done || since_save >= r->checkpoint_every || r->progress.step == total) {
+            fflush(r->log);
+            status = save(r, dir);
+            since_save = 0;
+            if (status == 0 && epoch_done)
+                status = epoch_grid(r, dir, (int)epoch + 1);
+        }
+    }
+    progress_end(&pg);
+    if (status == 0 && stop_requested) {
+        fflush(r->log);
+        status = save(r, dir);
+        fprintf(stderr, "vae-vk train: interrupted at step %ld; saved. Continue with --resume %s\n",
+                r->progress.step, dir);
+        status = status ? status : 130;
+    }
+    free(pixels);
+    free(order);
+    return status;
+}
+
+static int open_data(train_run *r) {
+    char err[600];
+    if (vae_dataset_open(r->o.data, r->o.synthetic_count, r->o.seed, &r->data, err, sizeof err) != 0) {
+        fprintf(stderr, "vae-vk train: %s\n", err);
+        return -1;
+    }
+    if (r->data->count < r->o.batch) {
+        fprintf(stderr, "vae-vk train: the dataset has %ld images, fewer than one batch of %d: "
+                        "use a smaller --batch\n", r->data->count, r->o.batch);
+        return -1;
+    }
+    long spe = r->data->count / r->o.batch;
+    if (r->resume && r->progress.steps_per_epoch != spe) {
+        fprintf(stderr, "vae-vk train: the dataset now gives %ld steps per epoch, the run had %ld: "
+                        "resume with the same data\n", spe, r->progress.steps_per_epoch);
+        return -1;
+    }
+    r->progress.steps_per_epoch = spe;
+    return 0;
+}
+
+int cmd_train(int argc, char **argv) {
+    train_run r;
+    memset(&r, 0, sizeof r);
+    vae_train_options_default(&r.o);
+    r.checkpoint_every = 500;
+    int status = parse(&r, argc, argv);
+    if (status != 0)
+        return status > 0 ? 0 : 2;
+    const char *dir = NULL;
+    char err[600];
+    vae_backend *be = NULL;
+    if (prepare_state(&r, &dir) != 0 || open_data(&r) != 0)
+        goto fail;
+    if (make_dirs(dir, err, sizeof err) != 0) {
+        fprintf(stderr, "vae-vk train: %s\n", err);
+        goto fail;
+    }
+    if (!(be = cli_open_backend("train", r.device, r.quiet)))
+        goto fail;
+    if (vae_trainer_init(&r.trainer, be, &r.o.model, r.o.batch, r.o.seed, r.o.lr, r.o.flip) != 0) {
+        fprintf(stderr, "vae-vk train: %s\n", be->error);
+        goto fail;
+    }
+    if (alloc_host_state(&r) != 0)
+        goto fail;
+    if (vae_trainer_set_state(&r.trainer, r.params, r.m, r.v) != 0) {
+        fprintf(stderr, "vae-vk train: %s\n", be->error);
+        goto fail;
+    }
+    if (!(r.log = run_log_open(dir, r.progress.step, err, sizeof err))) {
+        fprintf(stderr, "vae-vk train: %s\n", err);
+        goto fail;
+    }
+    if (!r.quiet)
+        fprintf(stderr, "vae-vk train: %s, %ld steps per epoch, into %s\n", r.data->description,
+                r.progress.steps_per_epoch, dir);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    status = train_loop(&r, dir);
+    goto done;
+fail:
+    status = 1;
+done:
+    if (r.log)
+        fclose(r.log);
+    vae_trainer_free(&r.trainer);
+    if (be)
+        be->vt->destroy(be);
+    vae_dataset_close(r.data);
+    free(r.params);
+    free(r.m);
+    free(r.v);
+    return status;
+}

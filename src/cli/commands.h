@@ -1,0 +1,12 @@
+/* Every subcommand of vae-vk: argv holds the words after the command name. */
+#ifndef VAEVK_CLI_COMMANDS_H
+#define VAEVK_CLI_COMMANDS_H
+
+int cmd_train(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
+int cmd_reconstruct(int argc, char **argv);
+int cmd_check_reference(int argc, char **argv);
+int cmd_dataset(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
+
+#endif

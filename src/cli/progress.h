@@ -1,0 +1,20 @@
+/* Progress on long work: a self-rewriting line on a terminal, plain lines
+ * (at most one every few seconds) otherwise, nothing when quiet. */
+#ifndef VAEVK_CLI_PROGRESS_H
+#define VAEVK_CLI_PROGRESS_H
+
+typedef struct {
+    int tty, quiet;
+    double start, last_print;
+    int line_open;
+} progress;
+
+void progress_init(progress *p, int quiet);
+/* Prints `text` with the ETA for `done` of `total` units (since init). */
+void progress_update(progress *p, long done, long total, const char *text, int force);
+/* Ends the terminal line, if one is open. */
+void progress_end(progress *p);
+double now_seconds(void);
+void format_duration(double seconds, char *out, int outlen);
+
+#endif

@@ -1,0 +1,229 @@
+/* Checkpoints as safetensors: see vaevk/checkpoint.h. */
+#include "vaevk/checkpoint.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "io/safetensors.h"
+
+static void add_tensors(st_writer *w, const vae_param_table *t, const char *prefix,
+                        const float *arena) {
+    for (int i = 0; i < VAE_NPARAMS; i++) {
+        const vae_param *p = &t->p[i];
+        int64_t shape[4];
+        for (int d = 0; d < p->ndim; d++)
+            shape[d] = p->shape[d];
+        char name[96];
+        snprintf(name, sizeof name, "%s%s", prefix, p->name);
+        st_writer_add(w, name, "F32", p->ndim, shape, arena + p->offset, (size_t)p->count * 4);
+    }
+}
+
+static void meta_long(st_writer *w, const char *key, long long v) {
+    char text[32];
+    snprintf(text, sizeof text, "%lld", v);
+    st_writer_meta(w, key, text);
+}
+
+static void meta_float(st_writer *w, const char *key, float v) {
+    char text[32];
+    snprintf(text, sizeof text, "%.9g", (double)v); /* 9 digits round-trip a float */
+    st_writer_meta(w, key, text);
+}
+
+int vae_checkpoint_save(const char *path, const vae_train_options *o,
+                        const vae_train_progress *progress, const vae_param_table *table,
+                        const float *params, const float *adam_m, const float *adam_v,
+                        char *err, size_t errlen) {
+    st_writer *w = st_writer_new();
+    if (!w) {
+        snprintf(err, errlen, "out of memory saving %s", path);
+        return -1;
+    }
+    char channels[64];
+    vae_channels_format(o->model.channels, channels, sizeof channels);
+    st_writer_meta(w, "format", VAE_CHECKPOINT_FORMAT);
+    st_writer_meta(w, "channels", channels);
+    meta_long(w, "latent", o->model.latent);
+    meta_long(w, "batch", o->batch);
+    meta_long(w, "epochs", o->epochs);
+    meta_long(w, "max_steps", o->max_steps);
+    meta_float(w, "lr", o->lr);
+    meta_float(w, "beta_max", o->beta_max);
+    meta_float(w, "anneal_epochs", o->anneal_epochs);
+    char seed[32];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
+    st_writer_meta(w, "seed", seed);
+    meta_long(w, "flip", o->flip);
+    st_writer_meta(w, "data", o->data);
+    meta_long(w, "synthetic_count", o->synthetic_count);
+    meta_long(w, "step", progress->step);
+    meta_long(w, "epoch", progress->epoch);
+    meta_long(w, "steps_per_epoch", progress->steps_per_epoch);
+    add_tensors(w, table, "", params);
+    if (adam_m && adam_v) {
+        add_tensors(w, table, "adam_m.", adam_m);
+        add_tensors(w, table, "adam_v.", adam_v);
+    }
+    int status = st_writer_save(w, path, err, errlen);
+    st_writer_free(w);
+    return status;
+}
+
+/* Metadata readers: each fails with a line naming the file and the key. */
+typedef struct {
+    const st_file *f;
+    const char *path;
+    char *err;
+    size_t errlen;
+    int failed;
+} meta_reader;
+
+static const char *meta_text(meta_reader *m, const char *key) {
+    const char *v = st_meta(m->f, key);
+    if (!v && !m->failed) {
+        snprintf(m->err, m->errlen, "%s: metadata '%s' is missing: not a vae-vk checkpoint, or "
+                                    "a damaged one", m->path, key);
+        m->failed = 1;
+    }
+    return v;
+}
+
+static long long meta_integer(meta_reader *m, const char *key, long long min, long long max) {
+    const char *v = meta_text(m, key);
+    if (!v)
+        return 0;
+    char *end;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if ((end == v || *end || errno || x < min || x > max) && !m->failed) {
+        snprintf(m->err, m->errlen, "%s: metadata %s='%s' is not a whole number in %lld..%lld",
+                 m->path, key, v, min, max);
+        m->failed = 1;
+    }
+    return x;
+}
+
+static float meta_number(meta_reader *m, const char *key) {
+    const char *v = meta_text(m, key);
+    if (!v)
+        return 0;
+    char *end;
+    float x = strtof(v, &end);
+    if ((end == v || *end || x != x) && !m->failed) {
+        snprintf(m->err, m->errlen, "%s: metadata %s='%s' is not a number", m->path, key, v);
+        m->failed = 1;
+    }
+    return x;
+}
+
+static int read_options(meta_reader *m, vae_checkpoint *ck) {
+    vae_train_options *o = &ck->options;
+    vae_train_options_default(o);
+    const char *format = meta_text(m, "format");
+    if (format && strcmp(format, VAE_CHECKPOINT_FORMAT) != 0) {
+        snprintf(m->err, m->errlen, "%s: format '%s' is not %s: not a vae-vk checkpoint, or one "
+                                    "from another version", m->path, format, VAE_CHECKPOINT_FORMAT);
+        return -1;
+    }
+    const char *channels = meta_text(m, "channels");
+    if (channels && vae_channels_parse(channels, o->model.channels) != 0 && !m->failed) {
+        snprintf(m->err, m->errlen, "%s: metadata channels='%s' is not four widths", m->path, channels);
+        m->failed = 1;
+    }
+    o->model.latent = (int)meta_integer(m, "latent", 1, 4096);
+    o->batch = (int)meta_integer(m, "batch", 1, 65536);
+    o->epochs = (int)meta_integer(m, "epochs", 1, 1000000);
+    o->max_steps = (long)meta_integer(m, "max_steps", 0, 1000000000000LL);
+    o->lr = meta_number(m, "lr");
+    o->beta_max = meta_number(m, "beta_max");
+    o->anneal_epochs = meta_number(m, "anneal_epochs");
+    const char *seed = meta_text(m, "seed");
+    o->seed = seed ? strtoull(seed, NULL, 10) : 0;
+    o->flip = (int)meta_integer(m, "flip", 0, 1);
+    const char *data = meta_text(m, "data");
+    snprintf(o->data, sizeof o->data, "%s", data ? data : "");
+    o->synthetic_count = (int)meta_integer(m, "synthetic_count", 1, 1000000000);
+    ck->progress.step = (long)meta_integer(m, "step", 0, 1000000000000LL);
+    ck->progress.epoch = (int)meta_integer(m, "epoch", 0, 1000000000);
+    ck->progress.steps_per_epoch = (long)meta_integer(m, "steps_per_epoch", 1, 1000000000000LL);
+    if (m->failed)
+        return -1;
+    char why[256];
+    if (vae_config_check(&o->model, why, sizeof why) != 0) {
+        snprintf(m->err, m->errlen, "%s: %s", m->path, why);
+        return -1;
+    }
+    return 0;
+}
+
+/* Copies every parameter named prefix+name into a fresh arena image. */
+static float *read_arena(const st_file *f, const vae_param_table *t, const char *prefix,
+                         char *err, size_t errlen) {
+    float *arena = calloc(t->total, sizeof *arena);
+    if (!arena) {
+        snprintf(err, errlen, "out of memory reading %s", f->path);
+        return NULL;
+    }
+    for (int i = 0; i < VAE_NPARAMS; i++) {
+        const vae_param *p = &t->p[i];
+        int64_t shape[4];
+        for (int d = 0; d < p->ndim; d++)
+            shape[d] = p->shape[d];
+        char name[96];
+        snprintf(name, sizeof name, "%s%s", prefix, p->name);
+        const st_tensor *st = st_expect(f, name, "F32", p->ndim, shape, err, errlen);
+        if (!st) {
+            free(arena);
+            return NULL;
+        }
+        memcpy(arena + p->offset, st_data(f, st), (size_t)p->count * 4);
+    }
+    return arena;
+}
+
+int vae_checkpoint_load(const char *path, vae_checkpoint *ck, char *err, size_t errlen) {
+    memset(ck, 0, sizeof *ck);
+    char file[1100];
+    struct stat s;
+    if (stat(path, &s) == 0 && S_ISDIR(s.st_mode))
+        snprintf(file, sizeof file, "%s/checkpoint.safetensors", path);
+    else
+        snprintf(file, sizeof file, "%s", path);
+    if (stat(file, &s) != 0) {
+        snprintf(err, errlen, "no checkpoint at %s: give a checkpoint file or a run directory "
+                              "made by vae-vk train", file);
+        return -1;
+    }
+    st_file f;
+    if (st_read(file, &f, err, errlen) != 0)
+        return -1;
+    meta_reader m = {&f, file, err, errlen, 0};
+    int status = -1;
+    if (read_options(&m, ck) != 0)
+        goto done;
+    vae_param_table_init(&ck->table, &ck->options.model);
+    if (!(ck->params = read_arena(&f, &ck->table, "", err, errlen)))
+        goto done;
+    if (st_find(&f, "adam_m.encoder.0.weight")) {
+        if (!(ck->adam_m = read_arena(&f, &ck->table, "adam_m.", err, errlen)) ||
+            !(ck->adam_v = read_arena(&f, &ck->table, "adam_v.", err, errlen)))
+            goto done;
+    }
+    status = 0;
+done:
+    st_free(&f);
+    if (status != 0)
+        vae_checkpoint_free(ck);
+    return status;
+}
+
+void vae_checkpoint_free(vae_checkpoint *ck) {
+    free(ck->params);
+    free(ck->adam_m);
+    free(ck->adam_v);
+    ck->params = ck->adam_m = ck->adam_v = NULL;
+}
