@@ -6,8 +6,9 @@
 #include "vaevk/model.h"
 #include "vaevk/program.h"
 
-#define VAE_ADAM_BETA1 0.9f
-#define VAE_ADAM_BETA2 0.999f
+/* PyTorch's defaults; betas are doubles as in PyTorch (see adam_update). */
+#define VAE_ADAM_BETA1 0.9
+#define VAE_ADAM_BETA2 0.999
 #define VAE_ADAM_EPS 1e-8f
 
 typedef struct {

@@ -97,4 +97,9 @@ void vae_layout_init(vae_layout *lay, const vae_config *cfg, int batch);
 /* Spatial size of level l's input in the encoder: 64, 32, 16, 8. */
 int vae_level_size(int l);
 
+/* Floating-point operations (multiply and add counted separately) of one
+ * training step's convolutions and linear layers: forward, and backward to
+ * both inputs and weights. Element-wise work is left out (it is small). */
+double vae_train_step_flops(const vae_config *cfg, int batch);
+
 #endif

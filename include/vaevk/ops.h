@@ -92,11 +92,15 @@ void loss_reduce(float out[3], const float *sse, const float *kl_per_image, int 
 
 /* Adam as torch.optim.Adam (no weight decay, no amsgrad), over n values:
  * m = b1·m + (1-b1)·g;  v = b2·v + (1-b2)·g²;
+ * The caller passes 1-b1 and 1-b2 rounded once from double (as PyTorch's
+ * Python floats are), and b = 1 - (1-b) is formed in float: passing b1, b2
+ * instead would make 1 - 0.999f = 0.00099998713, 1.3e-5 off PyTorch's 0.001.
  * p -= step_size · m / (sqrt(v)·inv_sqrt_bc2 + eps)
  * where step_size = lr / (1 - b1^t) and inv_sqrt_bc2 = 1/sqrt(1 - b2^t) are
  * computed by the caller (adam_step_scalars) in double, once per step. */
 void adam_update(float *p, const float *g, float *m, float *v, int n,
-                 float b1, float b2, float eps, float step_size, float inv_sqrt_bc2);
+                 float one_minus_b1, float one_minus_b2, float eps, float step_size,
+                 float inv_sqrt_bc2);
 void adam_step_scalars(double lr, double b1, double b2, long step,
                        float *step_size, float *inv_sqrt_bc2);
 

@@ -56,7 +56,7 @@ typedef enum {
     VAE_OP_MSE_BWD,
     /* t: step_out, sse, kl, step_in         d: B */
     VAE_OP_LOSS_REDUCE,
-    /* t: p, g, m, v, step_in                d: n        f: b1, b2, eps */
+    /* t: p, g, m, v, step_in                d: n        f: 1-b1, 1-b2, eps */
     VAE_OP_ADAM,
     VAE_OP_COUNT
 } vae_op_kind;

@@ -14,7 +14,9 @@ typedef enum {
     VAE_STREAM_FLIP = 3,     /* horizontal flips: step = training step */
     VAE_STREAM_SHUFFLE = 4,  /* data order: step = epoch */
     VAE_STREAM_SAMPLE = 5,   /* z for `sample`: step = 0 */
-    VAE_STREAM_DATA = 6,     /* synthetic data and splits */
+    VAE_STREAM_DATA = 6,     /* synthetic faces: step = image, index = attribute */
+    VAE_STREAM_SPLIT = 7,    /* train/validation split of a dataset */
+    VAE_STREAM_TEST = 8,     /* test inputs */
 } vae_stream;
 
 /* Philox4x32 with 10 rounds: counter (4 words) and key (2 words) in, 4 words out. */

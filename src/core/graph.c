@@ -212,7 +212,8 @@ static void adam(vae_program *p, int *st, const vae_layout *lay) {
     op.t[0] = lay->params_all; op.t[1] = lay->grads_all;
     op.t[2] = lay->adam_m; op.t[3] = lay->adam_v; op.t[4] = lay->step_in;
     op.d[0] = (int32_t)lay->params_all.count;
-    op.f[0] = VAE_ADAM_BETA1; op.f[1] = VAE_ADAM_BETA2; op.f[2] = VAE_ADAM_EPS;
+    op.f[0] = (float)(1.0 - VAE_ADAM_BETA1); op.f[1] = (float)(1.0 - VAE_ADAM_BETA2);
+    op.f[2] = VAE_ADAM_EPS;
     emit(p, st, &op);
 }
 

@@ -135,3 +135,16 @@ void vae_params_init(float *params, const vae_param_table *t, uint64_t seed) {
         }
     }
 }
+
+double vae_train_step_flops(const vae_config *cfg, int batch) {
+    double macs = 0; /* forward multiply-adds per image */
+    for (int l = 0; l < VAE_LEVELS; l++) {
+        int cin = l == 0 ? VAE_IMAGE_CHANNELS : cfg->channels[l - 1];
+        int out = vae_level_size(l) / 2;
+        /* the conv and its mirror transposed conv in the decoder */
+        macs += 2.0 * cin * cfg->channels[l] * 16.0 * out * out;
+    }
+    macs += 3.0 * (double)vae_flat_size(cfg) * cfg->latent; /* two heads and decoder_input */
+    /* backward to inputs and to weights each cost about one forward */
+    return 3.0 * 2.0 * macs * batch;
+}
