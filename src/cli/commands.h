@@ -8,5 +8,6 @@ int cmd_reconstruct(int argc, char **argv);
 int cmd_check_reference(int argc, char **argv);
 int cmd_dataset(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif

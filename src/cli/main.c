@@ -16,6 +16,7 @@ static const struct {
     {"dataset", cmd_dataset, "preview a dataset (dataset preview --out grid.png)"},
     {"devices", cmd_devices, "list the Vulkan devices"},
     {"check-reference", cmd_check_reference, "run a PyTorch reference step and compare"},
+    {"bench", cmd_bench, "measure training throughput on a device"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
 
