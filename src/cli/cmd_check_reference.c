@@ -38,10 +38,11 @@ static const char *meta_or_fail(reference *r, const char *key) {
 }
 
 static int read_config(reference *r) {
-    const char *ch = meta_or_fail(r, "channels"), *latent = meta_or_fail(r, "latent");
-    const char *batch = meta_or_fail(r, "batch"), *beta = meta_or_fail(r, "beta");
-    const char *lr = meta_or_fail(r, "lr"), *step = meta_or_fail(r, "adam_step");
-    if (!ch || !latent || !batch || !beta || !lr || !step)
+    /* stops at the first missing key: the error is one line */
+    const char *ch, *latent, *batch, *beta, *lr, *step;
+    if (!(ch = meta_or_fail(r, "channels")) || !(latent = meta_or_fail(r, "latent")) ||
+        !(batch = meta_or_fail(r, "batch")) || !(beta = meta_or_fail(r, "beta")) ||
+        !(lr = meta_or_fail(r, "lr")) || !(step = meta_or_fail(r, "adam_step")))
         return -1;
     r->cfg.latent = atoi(latent);
     r->batch = atoi(batch);

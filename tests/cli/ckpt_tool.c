@@ -1,0 +1,73 @@
+/* Checkpoint helper for the CLI test scripts.
+ *   ckpt_tool info CKPT   loads CKPT (file or run directory) and prints
+ *                         "step S epoch E steps_per_epoch N moments 0|1";
+ *                         exit 1 with the loader's error if it is invalid.
+ *   ckpt_tool same A B    exit 0 if A and B hold the same architecture,
+ *                         progress, parameters and moments bit for bit. */
+#include <stdio.h>
+#include <string.h>
+
+#include "vaevk/checkpoint.h"
+
+static int load(const char *path, vae_checkpoint *ck) {
+    char err[1024];
+    if (vae_checkpoint_load(path, ck, err, sizeof err) != 0) {
+        printf("%s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Floats of arena a and b whose bit patterns differ; all if one is absent. */
+static long diffs(const float *a, const float *b, size_t n) {
+    if (!a || !b)
+        return a == b ? 0 : (long)n;
+    long d = 0;
+    for (size_t i = 0; i < n; i++)
+        d += memcmp(a + i, b + i, sizeof *a) != 0;
+    return d;
+}
+
+static int same(const char *pa, const char *pb) {
+    vae_checkpoint a, b;
+    if (load(pa, &a) != 0)
+        return 1;
+    if (load(pb, &b) != 0) {
+        vae_checkpoint_free(&a);
+        return 1;
+    }
+    int config = memcmp(&a.options.model, &b.options.model, sizeof a.options.model) == 0;
+    int progress = a.progress.step == b.progress.step && a.progress.epoch == b.progress.epoch &&
+                   a.progress.steps_per_epoch == b.progress.steps_per_epoch;
+    long dp = -1, dm = -1, dv = -1;
+    if (config) {
+        size_t n = a.table.total;
+        dp = diffs(a.params, b.params, n);
+        dm = diffs(a.adam_m, b.adam_m, n);
+        dv = diffs(a.adam_v, b.adam_v, n);
+    }
+    printf("architecture %s, progress %s (steps %ld and %ld); differing floats: params %ld "
+           "adam_m %ld adam_v %ld of %u\n", config ? "same" : "DIFFERENT",
+           progress ? "same" : "DIFFERENT", a.progress.step, b.progress.step, dp, dm, dv,
+           a.table.total);
+    int ok = config && progress && dp == 0 && dm == 0 && dv == 0;
+    vae_checkpoint_free(&a);
+    vae_checkpoint_free(&b);
+    return ok ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[1], "info") == 0) {
+        vae_checkpoint ck;
+        if (load(argv[2], &ck) != 0)
+            return 1;
+        printf("step %ld epoch %d steps_per_epoch %ld moments %d\n", ck.progress.step,
+               ck.progress.epoch, ck.progress.steps_per_epoch, ck.adam_m != NULL);
+        vae_checkpoint_free(&ck);
+        return 0;
+    }
+    if (argc == 4 && strcmp(argv[1], "same") == 0)
+        return same(argv[2], argv[3]);
+    fprintf(stderr, "usage: ckpt_tool info CKPT | ckpt_tool same A B\n");
+    return 2;
+}
