@@ -1,0 +1,55 @@
+/* The contract between an op (vaevk/program.h) and its kernel
+ * (shaders/<name>.comp, see shaders/common.glsl):
+ *   bindings  the op's tensors t[0..k) in order, storage buffers of set 0,
+ *             each bound at the tensor's own offset and range;
+ *   push      vk_push: the op's d[] and f[], the work count n and the
+ *             segment size seg;
+ *   workgroup specialization constant 0, a power of two;
+ *   grid      ITEMS: n invocations, one per work item; GROUPS: n outputs,
+ *             each a sum of `terms` terms computed by a segment of seg
+ *             invocations that combine their partial sums in shared memory
+ *             (shaders/reduce.glsl).
+ * vk_op_shape gives n, the terms and the words each tensor must hold, so a
+ * program whose tensors are too small is refused instead of writing out of
+ * bounds. */
+#ifndef VAEVK_VK_KERNELS_H
+#define VAEVK_VK_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vaevk/program.h"
+
+typedef enum { VK_GRID_ITEMS, VK_GRID_GROUPS } vk_grid;
+
+/* Mirrors the push_constant block of shaders/common.glsl (std430). */
+typedef struct {
+    int32_t d[VAE_OP_MAX_DIMS];
+    float f[3];
+    uint32_t n;
+    uint32_t seg;
+} vk_push;
+
+typedef struct {
+    vk_grid grid;
+    uint32_t local_size;  /* preferred workgroup size, a power of two */
+    int dims;             /* how many of d[] are sizes that must be positive */
+} vk_kernel;
+
+/* NULL for an unknown kind. */
+const vk_kernel *vk_kernel_get(vae_op_kind kind);
+typedef struct {
+    uint32_t work;   /* n: work items (ITEMS) or outputs (GROUPS) */
+    uint32_t terms;  /* GROUPS: terms summed into each output */
+    uint64_t need[VAE_OP_MAX_TENSORS]; /* words each tensor must hold */
+} vk_op_size;
+
+/* The op's size; -1 with one line in err if a size is not positive or the
+ * work does not fit 32 bits. */
+int vk_op_shape(const vae_op *op, vk_op_size *size, char *err, size_t errlen);
+/* The segment for `terms` terms: the smallest power of two that leaves each
+ * invocation at most 32 terms, capped at the workgroup size. Short serial
+ * sums keep fp32 rounding small; segments of 1 need no barriers. */
+uint32_t vk_segment(uint32_t terms, uint32_t local_size);
+
+#endif
