@@ -24,5 +24,10 @@ int vae_build_train_step(vae_program *p, const vae_layout *lay, const vae_step_o
 int vae_build_encode(vae_program *p, const vae_layout *lay, int from_pixels);
 /* z -> xhat (lay->dec_act[3]). */
 int vae_build_decode(vae_program *p, const vae_layout *lay);
+/* pixels -> x -> mu, log_var -> z (eps from the EPS stream at step_in.step)
+ * -> xhat -> loss terms: the training step's forward pass and loss with no
+ * backward pass and no Adam, for validation. Per-image terms stay in
+ * lay->sse and lay->kl. */
+int vae_build_eval(vae_program *p, const vae_layout *lay);
 
 #endif

@@ -19,6 +19,8 @@ typedef struct {
     int flip;             /* random horizontal flips (1) */
     char data[512];       /* "synthetic" or a path */
     int synthetic_count;  /* images in the synthetic dataset (20000) */
+    int crop;             /* image folders: VAE_CROP_AUTO, _SQUARE or a side (vaevk/dataset.h) */
+    float val_fraction;   /* share of the data held out for validation (0.05) */
 } vae_train_options;
 
 void vae_train_options_default(vae_train_options *o);
@@ -39,6 +41,7 @@ typedef struct {
     vae_layout lay;
     vae_recording *step;
     vae_recording *encode, *decode; /* recorded on first use */
+    vae_recording *eval;            /* vae_build_eval, recorded on first use */
     uint64_t seed;
     float lr;
     int flip;
@@ -62,5 +65,17 @@ void vae_trainer_free(vae_trainer *t);
 int vae_trainer_encode(vae_trainer *t, const uint8_t *pixels, int n, float *mu, float *log_var);
 /* z (n,L) -> xhat (n,3,64,64) in [-1,1]; n <= batch. */
 int vae_trainer_decode(vae_trainer *t, const float *z, int n, float *xhat);
+
+/* The EPS-stream step validation draws its noise from: fixed, so the same
+ * model always scores the same on the same images; far past any training
+ * step, so it shares no noise with training. */
+#define VAE_EVAL_EPS_STEP 0xffffffffu
+
+/* Validation loss terms of pixels (n_valid,64,64,3), n_valid <= batch (the
+ * batch is padded, the padding ignored): forward pass and loss only, no flips,
+ * eps from VAE_EVAL_EPS_STEP. out gets the means over the n_valid images of
+ * recon and kl, and loss = recon + beta * kl. */
+int vae_trainer_evaluate(vae_trainer *t, const uint8_t *pixels, int n_valid, float beta,
+                         vae_step_out *out);
 
 #endif

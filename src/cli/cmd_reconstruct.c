@@ -5,13 +5,14 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/data_open.h"
 #include "cli/model_load.h"
 #include "io/image.h"
 #include "vaevk/dataset.h"
 
 /* pairs: original i then reconstruction i, side by side. */
-static int reconstruct(loaded_model *m, vae_dataset *ds, long first, int n, int cols, int scale,
-                       const char *out, char *err, size_t errlen) {
+static int reconstruct(loaded_model *m, vae_dataset *ds, const long *order, long first, int n,
+                       int cols, int scale, const char *out, char *err, size_t errlen) {
     const int L = m->ck.options.model.latent, S = 64;
     const size_t image = (size_t)3 * S * S;
     uint8_t *orig = malloc((size_t)n * image), *grid = malloc((size_t)2 * n * image);
@@ -23,9 +24,8 @@ static int reconstruct(loaded_model *m, vae_dataset *ds, long first, int n, int 
         snprintf(err, errlen, "out of memory for %d images", n);
         goto done;
     }
-    if (vae_dataset_read_batch(ds, NULL, first, n, orig) != 0) {
-        snprintf(err, errlen, "reading images %ld..%ld of %s failed", first, first + n - 1,
-                 ds->description);
+    if (vae_dataset_read_batch(ds, order, first, n, orig) != 0) {
+        snprintf(err, errlen, "%s", ds->error);
         goto done;
     }
     for (int i = 0; i < n; i += m->trainer.lay.batch) {
@@ -54,9 +54,9 @@ int cmd_reconstruct(int argc, char **argv) {
     long first = -1;
     arg_spec specs[] = {
         {"checkpoint", ARG_STRING, &checkpoint, 1, 0, "checkpoint file or run directory", 0},
-        {"data", ARG_STRING, &data, 1, 0, "synthetic (default: the run's data)", 0},
+        {"data", ARG_STRING, &data, 1, 0, "synthetic, a folder or a cache (default: the run's data)", 0},
         {"n", ARG_INT, &n, 1, 4096, "number of images (16)", 0},
-        {"first", ARG_LONG, &first, 0, 1e12, "index of the first image (synthetic: unseen faces)", 0},
+        {"first", ARG_LONG, &first, 0, 1e12, "index of the first image (default: held-out images)", 0},
         {"cols", ARG_INT, &cols, 1, 1024, "pairs per row (4)", 0},
         {"scale", ARG_INT, &scale, 1, 16, "enlarge each pixel (1)", 0},
         {"out", ARG_STRING, &out, 1, 0, "PNG to write (reconstructions.png)", 0},
@@ -69,7 +69,9 @@ int cmd_reconstruct(int argc, char **argv) {
         return status > 0 ? 0 : 2;
     loaded_model m;
     vae_dataset *ds = NULL;
-    char err[600];
+    vae_split split = {0};
+    const long *order = NULL;
+    char err[1024];
     status = 1;
     if (model_load(&m, "reconstruct", checkpoint, device, n < 64 ? n : 64, quiet) != 0)
         goto done;
@@ -78,16 +80,27 @@ int cmd_reconstruct(int argc, char **argv) {
     int synthetic = strcmp(spec, "synthetic") == 0;
     /* synthetic faces past the training set are ones the model never saw */
     long start = first >= 0 ? first : synthetic ? o->synthetic_count : 0;
-    if (vae_dataset_open(spec, start + n, o->seed, &ds, err, sizeof err) != 0) {
-        fprintf(stderr, "vae-vk reconstruct: %s\n", err);
+    if (!(ds = cli_open_data("reconstruct", spec, o->crop, NULL, start + n, o->seed, quiet)))
         goto done;
+    if (first < 0 && !synthetic) { /* the run's validation images: never trained on */
+        if (vae_split_make(&split, ds, o->val_fraction, o->seed, err, sizeof err) != 0) {
+            fprintf(stderr, "vae-vk reconstruct: %s\n", err);
+            goto done;
+        }
+        if (split.nval < n) {
+            fprintf(stderr, "vae-vk reconstruct: the run held out only %ld of the %ld images of %s, "
+                    "fewer than --n %d: give a smaller --n, or --first to show training images\n",
+                    split.nval, ds->count, spec, n);
+            goto done;
+        }
+        order = split.val;
     }
-    if (start + n > ds->count) {
+    if (!order && start + n > ds->count) {
         fprintf(stderr, "vae-vk reconstruct: %s has %ld images; images %ld..%ld do not exist\n",
                 ds->description, ds->count, start, start + n - 1);
         goto done;
     }
-    if (reconstruct(&m, ds, start, n, cols, scale, out, err, sizeof err) != 0) {
+    if (reconstruct(&m, ds, order, start, n, cols, scale, out, err, sizeof err) != 0) {
         fprintf(stderr, "vae-vk reconstruct: %s\n", err);
         goto done;
     }
@@ -95,6 +108,7 @@ int cmd_reconstruct(int argc, char **argv) {
         fprintf(stderr, "vae-vk reconstruct: wrote %d pairs to %s\n", n, out);
     status = 0;
 done:
+    vae_split_free(&split);
     vae_dataset_close(ds);
     model_unload(&m);
     return status;

@@ -242,3 +242,12 @@ int vae_build_decode(vae_program *p, const vae_layout *lay) {
     decode(p, &st, lay);
     return st;
 }
+
+int vae_build_eval(vae_program *p, const vae_layout *lay) {
+    int st = 0;
+    encode(p, &st, lay, 1);
+    sample_latent(p, &st, lay, 1);
+    decode(p, &st, lay);
+    loss(p, &st, lay);
+    return st;
+}

@@ -75,3 +75,57 @@ int vae_trainer_decode(vae_trainer *t, const float *z, int n, float *xhat) {
     free(zb);
     return status ? -1 : 0;
 }
+
+static int record_eval(vae_trainer *t) {
+    if (t->eval)
+        return 0;
+    vae_program prog = {0};
+    int status = vae_build_eval(&prog, &t->lay);
+    if (status == 0)
+        status = t->be->vt->record(t->be, &prog, &t->eval);
+    else
+        snprintf(t->be->error, sizeof t->be->error, "out of memory building a program");
+    vae_program_free(&prog);
+    return status;
+}
+
+int vae_trainer_evaluate(vae_trainer *t, const uint8_t *pixels, int n_valid, float beta,
+                         vae_step_out *out) {
+    vae_backend *be = t->be;
+    const vae_layout *l = &t->lay;
+    if (check_count(t, n_valid) != 0 || record_eval(t) != 0)
+        return -1;
+    const size_t image = VAE_IMAGE_SIZE * VAE_IMAGE_SIZE * VAE_IMAGE_CHANNELS;
+    uint8_t *batch = calloc((size_t)l->pixels.count, 4); /* zero padding past n_valid */
+    float *terms = malloc(2 * (size_t)n_valid * sizeof *terms); /* sse (n), kl (n) */
+    if (!batch || !terms) {
+        free(batch);
+        free(terms);
+        snprintf(be->error, sizeof be->error, "out of memory");
+        return -1;
+    }
+    memcpy(batch, pixels, (size_t)n_valid * image);
+    vae_step_in in = {0}; /* no flips */
+    in.step = VAE_EVAL_EPS_STEP;
+    in.seed_lo = (uint32_t)t->seed;
+    in.seed_hi = (uint32_t)(t->seed >> 32);
+    in.beta = beta;
+    int status = be->vt->write(be, l->step_in, &in) || be->vt->write(be, l->pixels, batch) ||
+                 vae_backend_run(be, t->eval) ||
+                 be->vt->read(be, head(l->sse, (uint32_t)n_valid), terms) ||
+                 be->vt->read(be, head(l->kl, (uint32_t)n_valid), terms + n_valid);
+    if (status == 0) {
+        double sse = 0, kl = 0;
+        for (int i = 0; i < n_valid; i++) {
+            sse += terms[i];
+            kl += terms[n_valid + i];
+        }
+        out->recon = (float)(sse / n_valid);
+        out->kl = (float)(kl / n_valid);
+        out->loss = (float)(sse / n_valid + (double)beta * kl / n_valid);
+        out->reserved = 0;
+    }
+    free(batch);
+    free(terms);
+    return status ? -1 : 0;
+}

@@ -20,6 +20,8 @@ void vae_train_options_default(vae_train_options *o) {
     o->flip = 1;
     snprintf(o->data, sizeof o->data, "synthetic");
     o->synthetic_count = 20000;
+    o->crop = -1; /* VAE_CROP_AUTO */
+    o->val_fraction = 0.05f;
 }
 
 float vae_beta_at(const vae_train_options *o, long step, long steps_per_epoch) {
@@ -98,8 +100,8 @@ int vae_trainer_step(vae_trainer *t, const uint8_t *pixels, long step, float bet
 }
 
 void vae_trainer_free(vae_trainer *t) {
-    vae_recording **recs[3] = {&t->step, &t->encode, &t->decode};
-    for (int i = 0; i < 3; i++) {
+    vae_recording **recs[4] = {&t->step, &t->encode, &t->decode, &t->eval};
+    for (int i = 0; i < 4; i++) {
         if (*recs[i])
             t->be->vt->free_recording(t->be, *recs[i]);
         *recs[i] = NULL;

@@ -1,8 +1,11 @@
+/* Opening datasets by spec, the synthetic one, shuffles and batches. */
 #include "vaevk/dataset.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "vaevk/rng.h"
 #include "vaevk/synthetic.h"
@@ -19,25 +22,55 @@ static int synthetic_read(vae_dataset *ds, long index, uint8_t *rgb) {
 
 static void synthetic_close(vae_dataset *ds) { free(ds); }
 
+static int open_synthetic(long count, uint64_t seed, vae_dataset **out, char *err, size_t errlen) {
+    synthetic_dataset *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    s->base.count = count;
+    s->base.unbounded = 1;
+    s->base.read = synthetic_read;
+    s->base.close = synthetic_close;
+    s->seed = seed;
+    snprintf(s->base.description, sizeof s->base.description, "synthetic faces (%ld, seed %llu)",
+             count, (unsigned long long)seed);
+    *out = &s->base;
+    return 0;
+}
+
+void vae_data_options_default(vae_data_options *o) {
+    memset(o, 0, sizeof *o);
+    o->crop = VAE_CROP_AUTO;
+}
+
+int vae_dataset_open_with(const char *spec, const vae_data_options *o, long synthetic_count,
+                          uint64_t seed, vae_dataset **out, char *err, size_t errlen) {
+    *out = NULL;
+    if (strcmp(spec, "synthetic") == 0)
+        return open_synthetic(synthetic_count, seed, out, err, errlen);
+    struct stat st;
+    if (stat(spec, &st) != 0) {
+        snprintf(err, errlen, "--data %s: %s (give synthetic, a folder of images or a cache file)",
+                 spec, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return vae_cache_open(spec, out, err, errlen);
+    vae_cache_summary built;
+    int status = vae_cache_open_for_dir(spec, o, out, &built, err, errlen);
+    vae_cache_summary_free(&built);
+    if (status == 0)
+        snprintf((*out)->description, sizeof (*out)->description, "%ld images of %s", (*out)->count,
+                 spec);
+    return status;
+}
+
 int vae_dataset_open(const char *spec, long synthetic_count, uint64_t seed, vae_dataset **out,
                      char *err, size_t errlen) {
-    if (strcmp(spec, "synthetic") == 0) {
-        synthetic_dataset *s = calloc(1, sizeof *s);
-        if (!s) {
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
-        s->base.count = synthetic_count;
-        s->base.read = synthetic_read;
-        s->base.close = synthetic_close;
-        s->seed = seed;
-        snprintf(s->base.description, sizeof s->base.description,
-                 "synthetic faces (%ld, seed %llu)", synthetic_count, (unsigned long long)seed);
-        *out = &s->base;
-        return 0;
-    }
-    snprintf(err, errlen, "unknown dataset '%s': only 'synthetic' is available in this build", spec);
-    return -1;
+    vae_data_options o;
+    vae_data_options_default(&o);
+    return vae_dataset_open_with(spec, &o, synthetic_count, seed, out, err, errlen);
 }
 
 void vae_dataset_close(vae_dataset *ds) {
@@ -58,9 +91,10 @@ void vae_dataset_shuffle(long *order, long n, uint64_t seed, uint32_t epoch) {
 }
 
 int vae_dataset_read_batch(vae_dataset *ds, const long *order, long first, int n, uint8_t *rgb) {
-    const size_t image = 64 * 64 * 3;
-    for (int i = 0; i < n; i++)
-        if (ds->read(ds, order ? order[first + i] : first + i, rgb + (size_t)i * image) != 0)
+    for (int i = 0; i < n; i++) {
+        long index = order ? order[first + i] : first + i;
+        if (ds->read(ds, index, rgb + (size_t)i * VAE_DATA_IMAGE_BYTES) != 0)
             return -1;
+    }
     return 0;
 }

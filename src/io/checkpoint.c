@@ -60,6 +60,8 @@ int vae_checkpoint_save(const char *path, const vae_train_options *o,
     meta_long(w, "flip", o->flip);
     st_writer_meta(w, "data", o->data);
     meta_long(w, "synthetic_count", o->synthetic_count);
+    meta_long(w, "crop", o->crop);
+    meta_float(w, "val_fraction", o->val_fraction);
     meta_long(w, "step", progress->step);
     meta_long(w, "epoch", progress->epoch);
     meta_long(w, "steps_per_epoch", progress->steps_per_epoch);
@@ -147,6 +149,10 @@ static int read_options(meta_reader *m, vae_checkpoint *ck) {
     const char *data = meta_text(m, "data");
     snprintf(o->data, sizeof o->data, "%s", data ? data : "");
     o->synthetic_count = (int)meta_integer(m, "synthetic_count", 1, 1000000000);
+    if (st_meta(m->f, "crop")) /* absent from checkpoints made before image folders */
+        o->crop = (int)meta_integer(m, "crop", -1, 8192);
+    if (st_meta(m->f, "val_fraction"))
+        o->val_fraction = meta_number(m, "val_fraction");
     ck->progress.step = (long)meta_integer(m, "step", 0, 1000000000000LL);
     ck->progress.epoch = (int)meta_integer(m, "epoch", 0, 1000000000);
     ck->progress.steps_per_epoch = (long)meta_integer(m, "steps_per_epoch", 1, 1000000000000LL);
