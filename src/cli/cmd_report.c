@@ -1,0 +1,41 @@
+/* vae-vk report RUN_DIR: writes RUN_DIR/report.html, one self-contained
+ * page about the run (see viz/report.h). train writes it at the end too. */
+#include <stdio.h>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/model_load.h"
+#include "viz/report.h"
+
+int cmd_report(int argc, char **argv) {
+    const char *device = NULL, *dir[1] = {NULL};
+    int quiet = 0, npos = 0;
+    arg_spec specs[] = {
+        {"device", ARG_STRING, &device, 1, 0, "cpu, or a Vulkan device index (default: best)", 0},
+        {"quiet", ARG_FLAG, &quiet, 1, 0, "print nothing but errors", 0},
+    };
+    int status = args_parse("report", "RUN_DIR [--device cpu|N]\nWrites RUN_DIR/report.html: "
+                            "loss curves, samples, reconstructions, interpolation, traversal, "
+                            "KL per dimension, configuration.", specs,
+                            (int)(sizeof specs / sizeof specs[0]), argc, argv, dir, 1, &npos);
+    if (status != 0)
+        return status > 0 ? 0 : 2;
+    if (npos != 1) {
+        fprintf(stderr, "vae-vk report: give the run directory: vae-vk report RUN_DIR\n");
+        return 2;
+    }
+    loaded_model m;
+    char err[600];
+    status = 1;
+    if (model_load(&m, "report", dir[0], device, 64, quiet) == 0) {
+        if (viz_report_write(dir[0], &m.trainer, &m.ck.options, &m.ck.progress, err, sizeof err) != 0)
+            fprintf(stderr, "vae-vk report: %s\n", err);
+        else {
+            if (!quiet)
+                fprintf(stderr, "vae-vk report: wrote %s/%s\n", dir[0], REPORT_FILE);
+            status = 0;
+        }
+    }
+    model_unload(&m);
+    return status;
+}

@@ -1,0 +1,46 @@
+/* Internal to the report: the page being built, and the sections that
+ * fill it (report.c, report_log.c, report_model.c). */
+#ifndef VAEVK_VIZ_REPORT_PAGE_H
+#define VAEVK_VIZ_REPORT_PAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vaevk/train.h"
+#include "viz/canvas.h"
+#include "viz/strbuf.h"
+
+typedef struct {
+    strbuf html;
+    strbuf list;   /* one <li> per embedded image, for the closing list */
+    int nimages;
+    const char *dir;
+    vae_trainer *t;
+    const vae_train_options *o;
+    const vae_train_progress *p;
+} report_page;
+
+/* An <img> with id, alt and a data: URI, shown `zoom` times its size (0:
+ * the largest whole zoom that fits the page), and its entry in the list of
+ * images. */
+void report_embed_png(report_page *pg, const char *id, const char *alt, const uint8_t *png,
+                      size_t len, int width, int zoom);
+/* The same for a canvas; 0 or -1 + err (out of memory). */
+int report_embed_canvas(report_page *pg, const char *id, const char *alt, const viz_canvas *c,
+                        int zoom, char *err, size_t errlen);
+
+/* Sections. Each appends an <h2> and its content; what the run lacks (no
+ * log yet, no dataset) becomes a line of text, not an error. */
+int report_loss_section(report_page *pg, char *err, size_t errlen);
+void report_config_section(report_page *pg, const char *throughput_html);
+int report_model_sections(report_page *pg, char *err, size_t errlen);
+/* Synthetic data only: which generator attributes the top dimensions of
+ * order follow, from the codes mu of faces 0..n-1 of the run's seed. */
+void report_attribute_section(report_page *pg, const float *mu, int n, int L, const int *order,
+                              const double *kl, int top);
+// mu (n, L)
+
+/* "12.3 images/s ..." from log.csv, for the configuration table. */
+void report_throughput(const char *dir, int batch, char *out, size_t outlen);
+
+#endif
