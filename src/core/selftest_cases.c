@@ -1,0 +1,157 @@
+/* The selftest's op cases: odd sizes so no loop divides evenly, batch 1
+ * and more, NaN/Inf among the inputs of the element-wise ops. */
+#include "core/selftest_cases.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vaevk/ops.h"
+
+const selftest_case selftest_cases[] = {
+    {VAE_OP_INPUT_CONVERT, {1, 7}, {0}, 1, 1, 0},
+    {VAE_OP_INPUT_CONVERT, {6, 7}, {0}, 1, 1, 0},
+    {VAE_OP_CONV2D_FWD, {1, 3, 7, 6, 5}, {0}, 1, 0, 0},
+    {VAE_OP_CONV2D_FWD, {2, 5, 8, 10, 3}, {0}, 1, 0, 0},
+    {VAE_OP_CONV2D_BWD_INPUT, {1, 3, 7, 6, 5}, {0}, 1, 0, 0},
+    {VAE_OP_CONV2D_BWD_INPUT, {2, 5, 8, 10, 3}, {0}, 1, 0, 0},
+    {VAE_OP_CONV2D_BWD_WEIGHT, {1, 3, 7, 6, 5}, {0}, 1, 0, 0},
+    {VAE_OP_CONV2D_BWD_WEIGHT, {3, 5, 8, 10, 3}, {0}, 1, 0, 0},
+    /* more outputs (66560) than the 65535 workgroups every device has */
+    {VAE_OP_CONV2D_BWD_WEIGHT, {1, 65, 2, 2, 64}, {0}, 1, 0, 0},
+    {VAE_OP_CONVT_FWD, {1, 5, 3, 4, 3}, {0}, 1, 0, 0},
+    {VAE_OP_CONVT_FWD, {2, 3, 4, 5, 7}, {0}, 1, 0, 0},
+    {VAE_OP_CONVT_BWD_INPUT, {1, 5, 3, 4, 3}, {0}, 1, 0, 0},
+    {VAE_OP_CONVT_BWD_INPUT, {2, 3, 4, 5, 7}, {0}, 1, 0, 0},
+    {VAE_OP_CONVT_BWD_WEIGHT, {1, 5, 3, 4, 3}, {0}, 1, 0, 0},
+    {VAE_OP_CONVT_BWD_WEIGHT, {3, 3, 4, 5, 7}, {0}, 1, 0, 0},
+    {VAE_OP_LINEAR_FWD, {1, 37, 11}, {0}, 1, 0, 0},
+    {VAE_OP_LINEAR_FWD, {3, 300, 5}, {0}, 1, 0, 0},
+    {VAE_OP_LINEAR_BWD_INPUT, {1, 37, 11, 0}, {0}, 1, 0, 0},
+    {VAE_OP_LINEAR_BWD_INPUT, {3, 37, 11, 1}, {0}, 1, 0, 0},
+    {VAE_OP_LINEAR_BWD_WEIGHT, {1, 37, 11}, {0}, 1, 0, 0},
+    {VAE_OP_LINEAR_BWD_WEIGHT, {3, 37, 11}, {0}, 1, 0, 0},
+    {VAE_OP_BIAS_FWD, {1, 5, 13}, {0}, 1, 1, 1},
+    {VAE_OP_BIAS_FWD, {3, 7, 1}, {0}, 1, 1, 1},
+    {VAE_OP_BIAS_BWD, {1, 5, 13}, {0}, 1, 0, 0},
+    {VAE_OP_BIAS_BWD, {3, 7, 101}, {0}, 1, 0, 0},
+    {VAE_OP_LEAKY_RELU_FWD, {777}, {0.2f}, 1, 1, 1},
+    {VAE_OP_LEAKY_RELU_BWD, {777}, {0.2f}, 1, 1, 1},
+    {VAE_OP_RELU_FWD, {777}, {0}, 1, 1, 1},
+    {VAE_OP_RELU_BWD, {777}, {0}, 1, 1, 1},
+    {VAE_OP_TANH_FWD, {777}, {0}, 1, 0, 1},
+    {VAE_OP_TANH_BWD, {777}, {0}, 1, 1, 1},
+    {VAE_OP_EPS_NORMAL, {1001}, {0}, 1, 0, 0},
+    {VAE_OP_REPARAM_FWD, {1}, {0}, 1, 0, 0},
+    {VAE_OP_REPARAM_FWD, {391}, {0}, 1, 0, 1},
+    {VAE_OP_REPARAM_BWD, {391}, {0}, 3, 0, 1},
+    {VAE_OP_KL_FWD, {1, 17}, {0}, 1, 0, 0},
+    {VAE_OP_KL_FWD, {3, 129}, {0}, 1, 0, 0},
+    {VAE_OP_KL_BWD, {1, 17}, {0}, 3, 0, 1},
+    {VAE_OP_KL_BWD, {3, 129}, {0}, 3, 0, 1},
+    {VAE_OP_MSE_FWD, {1, 300}, {0}, 1, 0, 0},
+    {VAE_OP_MSE_FWD, {3, 301}, {0}, 1, 0, 0},
+    {VAE_OP_MSE_BWD, {1, 300}, {0}, 1, 0, 1},
+    {VAE_OP_MSE_BWD, {3, 301}, {0}, 1, 0, 1},
+    {VAE_OP_LOSS_REDUCE, {1}, {0}, 1, 0, 0},
+    {VAE_OP_LOSS_REDUCE, {131}, {0}, 1, 0, 0},
+    {VAE_OP_ADAM, {999}, {0.9f, 0.999f, 1e-8f}, 13, 0, 1},
+};
+const int selftest_case_count = (int)(sizeof selftest_cases / sizeof selftest_cases[0]);
+
+vae_arena selftest_arena(vae_op_kind kind, int k) {
+    static const vae_arena spread[] = {VAE_ARENA_GRADS, VAE_ARENA_ACTS, VAE_ARENA_PARAMS,
+                                       VAE_ARENA_ADAM_M, VAE_ARENA_ADAM_V};
+    int io = 0;
+    switch (kind) {
+    case VAE_OP_INPUT_CONVERT: io = k >= 1; break;
+    case VAE_OP_EPS_NORMAL: io = k == 1; break;
+    case VAE_OP_KL_BWD: case VAE_OP_ADAM: io = k == 4; break;
+    case VAE_OP_LOSS_REDUCE: io = k == 0 || k == 3; break;
+    default: break;
+    }
+    return io ? VAE_ARENA_IO : spread[k];
+}
+
+void selftest_sizes(const vae_op *op, char *out, size_t outlen) {
+    const char *names = "n";
+    vae_op_kind k = op->kind;
+    if (k >= VAE_OP_CONV2D_FWD && k <= VAE_OP_CONVT_BWD_WEIGHT)
+        names = "B Cin H W Cout";
+    else if (k == VAE_OP_LINEAR_BWD_INPUT)
+        names = "B I O accumulate";
+    else if (k == VAE_OP_LINEAR_FWD || k == VAE_OP_LINEAR_BWD_WEIGHT)
+        names = "B I O";
+    else if (k == VAE_OP_BIAS_FWD || k == VAE_OP_BIAS_BWD)
+        names = "B C N";
+    else if (k == VAE_OP_KL_FWD || k == VAE_OP_KL_BWD)
+        names = "B L";
+    else if (k == VAE_OP_MSE_FWD || k == VAE_OP_MSE_BWD)
+        names = "B N";
+    else if (k == VAE_OP_INPUT_CONVERT)
+        names = "B S";
+    else if (k == VAE_OP_LOSS_REDUCE)
+        names = "B";
+    size_t used = 0;
+    out[0] = 0;
+    for (int i = 0; *names && i < VAE_OP_MAX_DIMS && used < outlen; i++) {
+        size_t len = strcspn(names, " ");
+        int n = snprintf(out + used, outlen - used, "%s%.*s=%d", i ? " " : "", (int)len, names, (int)op->d[i]);
+        used += n > 0 ? (size_t)n : 0;
+        names += len + (names[len] == ' ');
+    }
+}
+
+/* splitmix64: reproducible test data. */
+static uint64_t next(uint64_t *s) {
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static float uniform(uint64_t *s, float lo, float hi) {
+    return lo + (hi - lo) * (float)((double)(next(s) >> 40) * 0x1p-24);
+}
+
+/* Log-variances in [-3, 3] (e^lv spans 0.05..20, and many land near 0
+ * where the KL term cancels); Adam's v, a running mean of squares, >= 0;
+ * tanh over both saturated tails. */
+static void fill_floats(const selftest_case *c, int k, float *x, uint32_t n, uint64_t *rng) {
+    vae_op_kind kind = c->kind;
+    int log_var = (kind == VAE_OP_REPARAM_FWD && k == 2) || (kind == VAE_OP_REPARAM_BWD && k == 3) ||
+                  (kind == VAE_OP_KL_FWD && k == 2) || (kind == VAE_OP_KL_BWD && k == 3);
+    float lo = log_var ? -3.0f : -1.0f, hi = log_var ? 3.0f : 1.0f;
+    if (kind == VAE_OP_ADAM && k == 3)
+        lo = 0.0f, hi = 1e-2f;
+    if (kind == VAE_OP_TANH_FWD)
+        lo = -12.0f, hi = 12.0f;
+    for (uint32_t i = 0; i < n; i++)
+        x[i] = uniform(rng, lo, hi);
+    if (!c->specials)
+        return;
+    /* no huge finite values: they would dominate Σref² and hide errors elsewhere */
+    const float special[] = {NAN, INFINITY, -INFINITY, 0.0f, -0.0f};
+    for (uint32_t j = 0; j < 5 && 7 * j + (uint32_t)k < n; j++)
+        x[7 * j + (uint32_t)k] = special[j];
+}
+
+/* Step 7 of a run with flips and beta 0.7: Adam's scalars are those of t = 3. */
+static void fill_step_in(uint32_t *w) {
+    vae_step_in s = {.step = 7, .seed_lo = 0x9abcdef0u, .seed_hi = 0x12345678u, .flip = 1, .beta = 0.7f};
+    adam_step_scalars(1e-3, 0.9, 0.999, 3, &s.adam_step_size, &s.adam_inv_sqrt_bc2);
+    memcpy(w, &s, sizeof s);
+}
+
+void selftest_fill(const selftest_case *c, const vae_op *op, int k, uint32_t *w, uint64_t *rng) {
+    uint32_t n = op->t[k].count;
+    int step_in = selftest_arena(c->kind, k) == VAE_ARENA_IO &&
+                  !(c->kind == VAE_OP_INPUT_CONVERT && k == 1) && !(c->kind == VAE_OP_LOSS_REDUCE && k == 0);
+    if (step_in)
+        fill_step_in(w);
+    else if (c->kind == VAE_OP_INPUT_CONVERT && k == 1)
+        for (uint32_t i = 0; i < n; i++)
+            w[i] = (uint32_t)next(rng);
+    else
+        fill_floats(c, k, (float *)w, n, rng);
+}

@@ -1,0 +1,32 @@
+/* The op cases of the selftest (src/core/selftest_ops.c): which ops at
+ * which sizes, where their tensors live and what goes in them. */
+#ifndef VAEVK_CORE_SELFTEST_CASES_H
+#define VAEVK_CORE_SELFTEST_CASES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vaevk/program.h"
+
+typedef struct {
+    vae_op_kind kind;
+    int32_t d[VAE_OP_MAX_DIMS];
+    float f[3];
+    unsigned outputs; /* bit k: the op writes t[k] */
+    int exact;        /* + - × only, in the reference's order: expect identical bits */
+    int specials;     /* NaN and ±Inf among the float inputs */
+} selftest_case;
+
+extern const selftest_case selftest_cases[];
+extern const int selftest_case_count;
+
+/* The arena tensor k of a case lives in: the host-written step inputs and
+ * pixels in IO, the rest spread over the other arenas so all get used. */
+vae_arena selftest_arena(vae_op_kind kind, int k);
+/* d[] by name into out: "B=2 Cin=5 H=8 W=10 Cout=3". */
+void selftest_sizes(const vae_op *op, char *out, size_t outlen);
+/* Tensor k's initial words (op->t[k].count of them) into w; `rng` is the
+ * case's splitmix64 state. */
+void selftest_fill(const selftest_case *c, const vae_op *op, int k, uint32_t *w, uint64_t *rng);
+
+#endif
