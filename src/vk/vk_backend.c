@@ -27,7 +27,7 @@ static void vk_destroy(vae_backend *be) {
     vk_backend *b = vkb(be);
     if (b->ctx.device != VK_NULL_HANDLE) {
         b->ctx.vk.vkDeviceWaitIdle(b->ctx.device);
-        vk_pipelines_destroy(&b->ctx, b->pipes);
+        vk_pipelines_destroy(&b->ctx, &b->pipes);
         vk_memory_free(&b->ctx, &b->mem);
     }
     vk_context_close(&b->ctx);
@@ -61,7 +61,8 @@ vae_backend *vae_vk_backend_create(int device_index, char *err, size_t errlen) {
         free(b);
         return NULL;
     }
-    if (vk_memory_init(&b->ctx, &b->mem, err, errlen) != 0) {
+    if (vk_memory_init(&b->ctx, &b->mem, err, errlen) != 0 ||
+        vk_pipelines_init(&b->ctx, &b->pipes, err, errlen) != 0) {
         vk_destroy(&b->base);
         return NULL;
     }

@@ -12,7 +12,7 @@ typedef struct {
     vae_backend base;
     vk_context ctx;
     vk_memory mem;
-    vk_pipeline pipes[VAE_OP_COUNT];
+    vk_pipelines pipes;
     uint32_t arena_generation; /* bumped by alloc_arenas: older recordings are stale */
 } vk_backend;
 

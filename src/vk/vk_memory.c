@@ -144,6 +144,12 @@ int vk_memory_make_staging(vk_context *ctx, vk_memory *mem, uint64_t words, char
     return make_arena(ctx, &mem->staging, words, host_prefs, 2, 1, "staging", err, errlen);
 }
 
+int vk_memory_make_scratch(vk_context *ctx, vk_arena *ar, uint64_t words, char *err, size_t errlen) {
+    return make_arena(ctx, ar, words, device_prefs, 2, 0, "scratch", err, errlen);
+}
+
+void vk_memory_destroy_buffer(vk_context *ctx, vk_arena *ar) { destroy_arena(ctx, ar); }
+
 int vk_memory_check(const vk_memory *mem, vae_tensor t, char *err, size_t errlen) {
     uint64_t end = (uint64_t)t.offset + t.count;
     if (t.arena >= VAE_ARENA_COUNT) {

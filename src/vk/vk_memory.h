@@ -37,6 +37,10 @@ int vk_memory_write(vk_context *ctx, vk_memory *mem, vae_tensor t, const void *s
                     char *err, size_t errlen);
 int vk_memory_read(vk_context *ctx, vk_memory *mem, vae_tensor t, void *dst,
                    char *err, size_t errlen);
+/* A device-local buffer of `words` for the kernels alone (the scratch of a
+ * recording); free it with vk_memory_destroy_buffer. */
+int vk_memory_make_scratch(vk_context *ctx, vk_arena *ar, uint64_t words, char *err, size_t errlen);
+void vk_memory_destroy_buffer(vk_context *ctx, vk_arena *ar);
 /* The staging buffer: host-visible, coherent, mapped. */
 int vk_memory_make_staging(vk_context *ctx, vk_memory *mem, uint64_t words, char *err, size_t errlen);
 void vk_memory_free(vk_context *ctx, vk_memory *mem);

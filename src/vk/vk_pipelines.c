@@ -1,29 +1,25 @@
-/* Building a kernel's pipeline: descriptor set layout (one storage buffer
- * per tensor), push constant range, and the workgroup size chosen within
- * the device's limits and passed as specialization constant 0. */
+/* Building a pipeline: descriptor set layout (one storage buffer per
+ * binding), push constant range, specialization constants. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vk/vk_pipelines.h"
-#include "vk/vk_shaders.h"
 
-/* The largest power of two <= want that the device allows, or 0. */
-static uint32_t pick_local_size(const vk_context *ctx, const vk_kernel *k) {
-    const VkPhysicalDeviceLimits *l = &ctx->props.limits;
-    uint32_t cap = l->maxComputeWorkGroupSize[0];
-    if (l->maxComputeWorkGroupInvocations < cap)
-        cap = l->maxComputeWorkGroupInvocations;
-    if (k->grid == VK_GRID_GROUPS && l->maxComputeSharedMemorySize / 4 < cap)
-        cap = l->maxComputeSharedMemorySize / 4; /* reduce.glsl: a float per invocation */
-    uint32_t size = k->local_size;
-    while (size > cap)
-        size >>= 1;
-    return size;
+int vk_pipelines_init(vk_context *ctx, vk_pipelines *ps, char *err, size_t errlen) {
+    memset(ps, 0, sizeof *ps);
+    VkPipelineCacheCreateInfo info = {.sType = VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO};
+    VkResult r = ctx->vk.vkCreatePipelineCache(ctx->device, &info, NULL, &ps->cache);
+    if (r != VK_SUCCESS) {
+        ps->cache = VK_NULL_HANDLE;
+        return vk_fail(err, errlen, "creating a pipeline cache", r);
+    }
+    return 0;
 }
 
 static int make_layouts(vk_context *ctx, vk_pipeline *p, char *err, size_t errlen) {
-    VkDescriptorSetLayoutBinding b[VAE_OP_MAX_TENSORS];
-    for (uint32_t i = 0; i < p->bindings; i++)
+    VkDescriptorSetLayoutBinding b[8];
+    for (uint32_t i = 0; i < p->key.bindings; i++)
         b[i] = (VkDescriptorSetLayoutBinding){
             .binding = i,
             .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
@@ -32,7 +28,7 @@ static int make_layouts(vk_context *ctx, vk_pipeline *p, char *err, size_t errle
         };
     VkDescriptorSetLayoutCreateInfo set = {
         .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-        .bindingCount = p->bindings,
+        .bindingCount = p->key.bindings,
         .pBindings = b,
     };
     VkResult r = ctx->vk.vkCreateDescriptorSetLayout(ctx->device, &set, NULL, &p->set_layout);
@@ -40,7 +36,7 @@ static int make_layouts(vk_context *ctx, vk_pipeline *p, char *err, size_t errle
         return vk_fail(err, errlen, "creating a descriptor set layout", r);
     VkPushConstantRange push = {
         .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
-        .size = p->push_bytes,
+        .size = p->key.push_bytes,
     };
     VkPipelineLayoutCreateInfo layout = {
         .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
@@ -55,7 +51,8 @@ static int make_layouts(vk_context *ctx, vk_pipeline *p, char *err, size_t errle
     return 0;
 }
 
-static int make_pipeline(vk_context *ctx, vk_pipeline *p, const vk_shader *s, char *err, size_t errlen) {
+static int make_pipeline(vk_context *ctx, VkPipelineCache cache, vk_pipeline *p, char *err, size_t errlen) {
+    const vk_shader *s = p->key.shader;
     VkShaderModuleCreateInfo module_info = {
         .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
         .codeSize = s->bytes,
@@ -65,12 +62,15 @@ static int make_pipeline(vk_context *ctx, vk_pipeline *p, const vk_shader *s, ch
     VkResult r = ctx->vk.vkCreateShaderModule(ctx->device, &module_info, NULL, &module);
     if (r != VK_SUCCESS)
         return vk_fail(err, errlen, "loading a shader", r);
-    VkSpecializationMapEntry entry = {.constantID = 0, .offset = 0, .size = sizeof(uint32_t)};
+    VkSpecializationMapEntry entries[VK_MAX_SPEC];
+    for (uint32_t i = 0; i < VK_MAX_SPEC; i++)
+        entries[i] = (VkSpecializationMapEntry){i, i * (uint32_t)sizeof(uint32_t), sizeof(uint32_t)};
+    /* constants a shader does not declare are ignored */
     VkSpecializationInfo spec = {
-        .mapEntryCount = 1,
-        .pMapEntries = &entry,
-        .dataSize = sizeof(uint32_t),
-        .pData = &p->local_size,
+        .mapEntryCount = VK_MAX_SPEC,
+        .pMapEntries = entries,
+        .dataSize = sizeof p->key.spec,
+        .pData = p->key.spec,
     };
     VkComputePipelineCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
@@ -83,7 +83,7 @@ static int make_pipeline(vk_context *ctx, vk_pipeline *p, const vk_shader *s, ch
         },
         .layout = p->layout,
     };
-    r = ctx->vk.vkCreateComputePipelines(ctx->device, VK_NULL_HANDLE, 1, &info, NULL, &p->pipeline);
+    r = ctx->vk.vkCreateComputePipelines(ctx->device, cache, 1, &info, NULL, &p->pipeline);
     ctx->vk.vkDestroyShaderModule(ctx->device, module, NULL);
     if (r != VK_SUCCESS) {
         p->pipeline = VK_NULL_HANDLE;
@@ -101,38 +101,44 @@ static void destroy_one(vk_context *ctx, vk_pipeline *p) {
         ctx->vk.vkDestroyPipelineLayout(ctx->device, p->layout, NULL);
     if (p->set_layout != VK_NULL_HANDLE)
         ctx->vk.vkDestroyDescriptorSetLayout(ctx->device, p->set_layout, NULL);
-    memset(p, 0, sizeof *p);
+    free(p);
 }
 
-int vk_pipeline_get(vk_context *ctx, vk_pipeline *pipes, vae_op_kind kind, const vk_pipeline **out,
-                    char *err, size_t errlen) {
-    const vk_kernel *k = vk_kernel_get(kind);
-    if (!k) {
-        snprintf(err, errlen, "unknown op kind %d", (int)kind);
+static int same_key(const vk_pipeline_key *a, const vk_pipeline_key *b) {
+    return a->shader == b->shader && a->bindings == b->bindings && a->push_bytes == b->push_bytes &&
+           memcmp(a->spec, b->spec, sizeof a->spec) == 0;
+}
+
+int vk_pipelines_get(vk_context *ctx, vk_pipelines *ps, const vk_pipeline_key *key, const vk_pipeline **out,
+                     char *err, size_t errlen) {
+    for (int i = 0; i < ps->count; i++)
+        if (same_key(&ps->items[i]->key, key)) {
+            *out = ps->items[i];
+            return 0;
+        }
+    if (ps->count == VK_MAX_PIPELINES || key->bindings > 8) {
+        snprintf(err, errlen, "too many kernel variants (%d) or bindings (%u)", ps->count, key->bindings);
         return -1;
     }
-    vk_pipeline *p = &pipes[kind];
-    if (p->pipeline == VK_NULL_HANDLE) {
-        memset(p, 0, sizeof *p);
-        p->bindings = (uint32_t)vae_op_tensor_count(kind);
-        p->push_bytes = sizeof(vk_push);
-        p->grid = k->grid;
-        p->local_size = pick_local_size(ctx, k);
-        if (p->local_size == 0) {
-            snprintf(err, errlen, "the device's compute limits are too small for the %s kernel",
-                     vk_shaders[kind].name);
-            return -1;
-        }
-        if (make_layouts(ctx, p, err, errlen) != 0 || make_pipeline(ctx, p, &vk_shaders[kind], err, errlen) != 0) {
-            destroy_one(ctx, p);
-            return -1;
-        }
+    vk_pipeline *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errlen, "out of memory building the %s kernel", key->shader->name);
+        return -1;
     }
+    p->key = *key;
+    if (make_layouts(ctx, p, err, errlen) != 0 || make_pipeline(ctx, ps->cache, p, err, errlen) != 0) {
+        destroy_one(ctx, p);
+        return -1;
+    }
+    ps->items[ps->count++] = p;
     *out = p;
     return 0;
 }
 
-void vk_pipelines_destroy(vk_context *ctx, vk_pipeline *pipes) {
-    for (int k = 0; k < VAE_OP_COUNT; k++)
-        destroy_one(ctx, &pipes[k]);
+void vk_pipelines_destroy(vk_context *ctx, vk_pipelines *ps) {
+    for (int i = 0; i < ps->count; i++)
+        destroy_one(ctx, ps->items[i]);
+    if (ps->cache != VK_NULL_HANDLE)
+        ctx->vk.vkDestroyPipelineCache(ctx->device, ps->cache, NULL);
+    memset(ps, 0, sizeof *ps);
 }

@@ -1,25 +1,40 @@
-/* One compute pipeline per op kind, made on first use and kept for the
- * backend's life. */
+/* Compute pipelines, made on first use and kept for the backend's life:
+ * one per kernel and set of specialization constants (workgroup size and
+ * tile shape), all built through one VkPipelineCache. */
 #ifndef VAEVK_VK_PIPELINES_H
 #define VAEVK_VK_PIPELINES_H
 
-#include "vaevk/program.h"
 #include "vk/vk_context.h"
-#include "vk/vk_kernels.h"
+#include "vk/vk_shaders.h"
+
+#define VK_MAX_SPEC 5
+#define VK_MAX_PIPELINES 64
 
 typedef struct {
+    const vk_shader *shader;
+    uint32_t spec[VK_MAX_SPEC]; /* specialization constants 0.. */
+    uint32_t bindings;          /* storage buffers 0..bindings-1 */
+    uint32_t push_bytes;
+} vk_pipeline_key;
+
+typedef struct {
+    vk_pipeline_key key;
     VkDescriptorSetLayout set_layout;
     VkPipelineLayout layout;
     VkPipeline pipeline;
-    uint32_t bindings;    /* storage buffers 0..bindings-1 */
-    uint32_t push_bytes;  /* sizeof(vk_push) */
-    uint32_t local_size;  /* the kernel's preferred size, cut to the device's limits */
-    vk_grid grid;
 } vk_pipeline;
 
-/* pipes has VAE_OP_COUNT entries, zeroed before first use. */
-int vk_pipeline_get(vk_context *ctx, vk_pipeline *pipes, vae_op_kind kind, const vk_pipeline **out,
-                    char *err, size_t errlen);
-void vk_pipelines_destroy(vk_context *ctx, vk_pipeline *pipes);
+typedef struct {
+    vk_pipeline *items[VK_MAX_PIPELINES];
+    int count;
+    VkPipelineCache cache;
+} vk_pipelines;
+
+/* Zeroes ps and makes its (empty, in-memory) pipeline cache. */
+int vk_pipelines_init(vk_context *ctx, vk_pipelines *ps, char *err, size_t errlen);
+/* The pipeline for key, made if new. 0, or -1 with one line in err. */
+int vk_pipelines_get(vk_context *ctx, vk_pipelines *ps, const vk_pipeline_key *key, const vk_pipeline **out,
+                     char *err, size_t errlen);
+void vk_pipelines_destroy(vk_context *ctx, vk_pipelines *ps);
 
 #endif

@@ -3,12 +3,10 @@
 #include "vk/vk_shaders.h"
 
 #include "shaders/input_convert.h"
-#include "shaders/conv2d_fwd.h"
-#include "shaders/conv2d_bwd_input.h"
-#include "shaders/conv2d_bwd_weight.h"
-#include "shaders/convt_fwd.h"
-#include "shaders/convt_bwd_input.h"
-#include "shaders/convt_bwd_weight.h"
+#include "shaders/conv_gather.h"
+#include "shaders/conv_scatter.h"
+#include "shaders/conv_weight.h"
+#include "shaders/split_sum.h"
 #include "shaders/linear_fwd.h"
 #include "shaders/linear_bwd_input.h"
 #include "shaders/linear_bwd_weight.h"
@@ -34,12 +32,6 @@
 
 const vk_shader vk_shaders[VAE_OP_COUNT] = {
     SHADER(INPUT_CONVERT, input_convert),
-    SHADER(CONV2D_FWD, conv2d_fwd),
-    SHADER(CONV2D_BWD_INPUT, conv2d_bwd_input),
-    SHADER(CONV2D_BWD_WEIGHT, conv2d_bwd_weight),
-    SHADER(CONVT_FWD, convt_fwd),
-    SHADER(CONVT_BWD_INPUT, convt_bwd_input),
-    SHADER(CONVT_BWD_WEIGHT, convt_bwd_weight),
     SHADER(LINEAR_FWD, linear_fwd),
     SHADER(LINEAR_BWD_INPUT, linear_bwd_input),
     SHADER(LINEAR_BWD_WEIGHT, linear_bwd_weight),
@@ -61,3 +53,13 @@ const vk_shader vk_shaders[VAE_OP_COUNT] = {
     SHADER(LOSS_REDUCE, loss_reduce),
     SHADER(ADAM, adam),
 };
+
+#define CONV(name) {#name, name##_spv, sizeof name##_spv}
+
+const vk_shader vk_conv_shaders[VK_CONV_KINDS] = {
+    [VK_CONV_GATHER] = CONV(conv_gather),
+    [VK_CONV_SCATTER] = CONV(conv_scatter),
+    [VK_CONV_WEIGHT] = CONV(conv_weight),
+};
+
+const vk_shader vk_split_sum_shader = CONV(split_sum);

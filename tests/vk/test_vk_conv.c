@@ -1,0 +1,182 @@
+/* The tiled convolution kernels (src/vk/vk_conv.c, shaders/conv_*.comp)
+ * against the CPU reference at sizes that exercise what the small cases of
+ * test_vk_ops cannot: several tiles in both directions with ragged edges,
+ * K not a multiple of the tile's K step, K split over workgroups (and the
+ * split sum), odd image sizes, and one layer of the real model. Every
+ * case runs with the planner's own choice, with each tile shape forced,
+ * and with K forced into 1 and 5 parts.
+ *
+ * Checked: normalized MSE Σ(gpu-cpu)²/Σcpu² <= 1e-10 (the per-op bound of
+ * test_vk_ops: fp32 partial sums of at most 2048 terms against double sums
+ * land near 1e-14), and no word outside the output changes (inputs and the
+ * guard words around the output). Under the validation layer. */
+#include "vk_check.h"
+
+#include "vk/vk_conv.h"
+#include "vk/vk_kernels.h"
+
+#define NMSE_BOUND 1e-10
+#define GUARD 64u /* words around each tensor, one offset alignment */
+#define GUARD_WORD 0x7fc01234u
+
+typedef struct {
+    vae_op_kind kind;
+    int32_t d[5]; /* B, Cin, H, W, Cout */
+} conv_case;
+
+static const conv_case cases[] = {
+    /* odd sizes, batch 1 */
+    {VAE_OP_CONV2D_FWD, {1, 3, 7, 6, 5}},
+    {VAE_OP_CONV2D_BWD_INPUT, {1, 3, 7, 6, 5}},
+    {VAE_OP_CONV2D_BWD_WEIGHT, {1, 3, 7, 6, 5}},
+    {VAE_OP_CONVT_FWD, {1, 5, 3, 4, 3}},
+    {VAE_OP_CONVT_BWD_INPUT, {1, 5, 3, 4, 3}},
+    {VAE_OP_CONVT_BWD_WEIGHT, {1, 5, 3, 4, 3}},
+    /* several ragged tiles each way: M, N and K of 20..592 */
+    {VAE_OP_CONV2D_FWD, {3, 37, 18, 13, 70}},
+    {VAE_OP_CONV2D_BWD_INPUT, {3, 37, 18, 13, 70}},
+    {VAE_OP_CONV2D_BWD_WEIGHT, {3, 37, 18, 13, 70}},
+    {VAE_OP_CONVT_FWD, {2, 33, 9, 7, 20}},
+    {VAE_OP_CONVT_BWD_INPUT, {2, 33, 9, 7, 20}},
+    {VAE_OP_CONVT_BWD_WEIGHT, {2, 33, 9, 7, 20}},
+    /* first and last layers of the model: K = 4096 is split at least twice */
+    {VAE_OP_CONV2D_BWD_WEIGHT, {4, 3, 64, 64, 8}},
+    {VAE_OP_CONVT_FWD, {2, 8, 32, 32, 3}},
+    {VAE_OP_CONVT_BWD_WEIGHT, {4, 8, 32, 32, 3}},
+};
+
+static int fails;
+
+typedef struct {
+    vae_op op;
+    uint32_t words[VAE_ARENA_COUNT];
+    uint32_t *init[VAE_ARENA_COUNT];
+} one_op;
+
+static uint32_t place(one_op *p, vae_arena a, uint32_t count) {
+    uint32_t at = p->words[a] + GUARD;
+    p->words[a] = at + (count + GUARD - 1) / GUARD * GUARD + GUARD;
+    return at;
+}
+
+/* The op's tensors (output in GRADS, inputs in ACTS and PARAMS) between
+ * guard words, inputs uniform in [-1, 1]. */
+static void lay_out(const conv_case *c, one_op *p, uint64_t seed) {
+    memset(p, 0, sizeof *p);
+    p->op.kind = c->kind;
+    memcpy(p->op.d, c->d, sizeof p->op.d);
+    vk_op_size size;
+    char err[256];
+    if (vk_op_shape(&p->op, &size, err, sizeof err) != 0) {
+        printf("FAIL bad test case: %s\n", err);
+        exit(1);
+    }
+    static const vae_arena arena[3] = {VAE_ARENA_GRADS, VAE_ARENA_ACTS, VAE_ARENA_PARAMS};
+    for (int k = 0; k < 3; k++) {
+        uint32_t n = (uint32_t)size.need[k];
+        p->op.t[k] = (vae_tensor){arena[k], place(p, arena[k], n), n};
+    }
+    for (int a = 0; a < VAE_ARENA_COUNT; a++) {
+        p->init[a] = vkt_alloc((size_t)p->words[a] * 4 + 4);
+        for (uint32_t i = 0; i < p->words[a]; i++)
+            p->init[a][i] = GUARD_WORD;
+    }
+    for (int k = 1; k < 3; k++) {
+        float *x = (float *)p->init[p->op.t[k].arena] + p->op.t[k].offset;
+        for (uint32_t i = 0; i < p->op.t[k].count; i++)
+            x[i] = vkt_uniform(&seed, -1.0f, 1.0f);
+    }
+}
+
+static int run_on(vae_backend *be, const one_op *p, uint32_t *out[VAE_ARENA_COUNT]) {
+    if (be->vt->alloc_arenas(be, p->words) != 0)
+        return -1;
+    for (int a = 0; a < VAE_ARENA_COUNT; a++) {
+        vae_tensor all = {(uint32_t)a, 0, p->words[a]};
+        if (p->words[a] && be->vt->write(be, all, p->init[a]) != 0)
+            return -1;
+    }
+    vae_program prog = {(vae_op *)&p->op, 1, 1};
+    if (vae_backend_run_program(be, &prog) != 0)
+        return -1;
+    for (int a = 0; a < VAE_ARENA_COUNT; a++) {
+        out[a] = vkt_alloc((size_t)p->words[a] * 4 + 4);
+        vae_tensor all = {(uint32_t)a, 0, p->words[a]};
+        if (p->words[a] && be->vt->read(be, all, out[a]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Words outside the output that differ from their initial value. */
+static size_t changed_outside(const one_op *p, uint32_t *const g[VAE_ARENA_COUNT]) {
+    size_t changed = 0;
+    vae_tensor o = p->op.t[0];
+    for (int a = 0; a < VAE_ARENA_COUNT; a++)
+        for (uint32_t i = 0; i < p->words[a]; i++) {
+            int inside = (uint32_t)a == o.arena && i >= o.offset && i < o.offset + o.count;
+            changed += !inside && g[a][i] != p->init[a][i];
+        }
+    return changed;
+}
+
+static void free_arenas(uint32_t *x[VAE_ARENA_COUNT]) {
+    for (int a = 0; a < VAE_ARENA_COUNT; a++)
+        free(x[a]), x[a] = NULL;
+}
+
+/* One case under one forced tile shape and split (-1 / 0: the planner's). */
+static void check(const conv_case *c, const one_op *p, uint32_t *const ref[VAE_ARENA_COUNT],
+                  vae_backend *gpu, int tile, uint32_t splits) {
+    uint32_t *g[VAE_ARENA_COUNT] = {0};
+    vk_conv_force(tile, splits);
+    char dims[96];
+    snprintf(dims, sizeof dims, "B=%d Cin=%d H=%d W=%d Cout=%d tile %d split %u", c->d[0], c->d[1], c->d[2],
+             c->d[3], c->d[4], tile, splits);
+    if (run_on(gpu, p, g) != 0) {
+        printf("FAIL %s %s: %s\n", vae_op_name(c->kind), dims, gpu->error);
+        fails++;
+        free_arenas(g);
+        return;
+    }
+    vae_tensor o = p->op.t[0];
+    vkt_diff d = vkt_compare((float *)g[o.arena] + o.offset, (float *)ref[o.arena] + o.offset, o.count);
+    size_t changed = changed_outside(p, g);
+    int ok = d.nmse <= NMSE_BOUND && d.special_diff == 0 && changed == 0;
+    fails += !ok;
+    printf("%-4s %-32s %-48s nmse %.2e  max %u ulp  %zu words outside changed\n", ok ? "ok" : "FAIL",
+           vae_op_name(c->kind), dims, d.nmse, d.max_ulp, changed);
+    free_arenas(g);
+}
+
+int main(void) {
+    vae_backend *gpu = vkt_backend();
+    vae_backend *cpu = vae_cpu_backend_create();
+    if (!cpu) {
+        printf("FAIL creating the CPU backend\n");
+        return 1;
+    }
+    int n = (int)(sizeof cases / sizeof cases[0]);
+    for (int i = 0; i < n; i++) {
+        one_op p;
+        uint32_t *ref[VAE_ARENA_COUNT] = {0};
+        lay_out(&cases[i], &p, 77 + (uint64_t)i);
+        if (run_on(cpu, &p, ref) != 0) {
+            printf("FAIL cpu %s: %s\n", vae_op_name(cases[i].kind), cpu->error);
+            return 1;
+        }
+        check(&cases[i], &p, ref, gpu, -1, 0);
+        for (int t = 0; t < vk_conv_tile_count(); t++)
+            check(&cases[i], &p, ref, gpu, t, 0);
+        check(&cases[i], &p, ref, gpu, -1, 1);
+        check(&cases[i], &p, ref, gpu, -1, 5);
+        free_arenas(ref);
+        free_arenas(p.init);
+    }
+    vk_conv_force(-1, 0);
+    cpu->vt->destroy(cpu);
+    gpu->vt->destroy(gpu);
+    fails += vkt_validation_verdict();
+    printf("%s: %d cases, %d failures\n", fails ? "FAIL" : "ok", n, fails);
+    return fails != 0;
+}
