@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/args.h"
 #include "cli/commands.h"
@@ -10,9 +11,12 @@
 #include "cli/faces.h"
 #include "cli/progress.h"
 #include "cli/run_dir.h"
+#include "cli/data_open.h"
+#include "cli/train_data.h"
 #include "vaevk/checkpoint.h"
 #include "vaevk/dataset.h"
 #include "vaevk/train.h"
+#include "viz/report.h"
 
 static volatile sig_atomic_t stop_requested = 0;
 static void on_signal(int sig) {
@@ -28,7 +32,7 @@ typedef struct {
     long checkpoint_every;
     float *params, *m, *v;   /* host copies for checkpoints */
     vae_trainer trainer;
-    vae_dataset *data;
+    train_data data;
     FILE *log;
 } train_run;
 
@@ -39,12 +43,14 @@ static const char usage[] =
 static int parse(train_run *r, int argc, char **argv) {
     vae_train_options *o = &r->o;
     int latent = o->model.latent;
-    const char *data = NULL;
+    const char *data = NULL, *crop = NULL;
     arg_spec specs[] = {
         {"out", ARG_STRING, &r->out, 1, 0, "run directory to create (default runs/train)", 0},
         {"resume", ARG_STRING, &r->resume, 1, 0, "continue the run in this directory", 0},
         {"device", ARG_STRING, &r->device, 1, 0, "cpu, or a Vulkan device index (default: best)", 0},
-        {"data", ARG_STRING, &data, 1, 0, "dataset: synthetic (default)", 0},
+        {"data", ARG_STRING, &data, 1, 0, "synthetic (default), a folder of images or a cache file", 0},
+        {"crop", ARG_STRING, &crop, 1, 0, "image folders: auto (default), square or a side N", 0},
+        {"val-fraction", ARG_FLOAT, &o->val_fraction, 0, 0.5, "share held out for validation (0.05)", 0},
         {"epochs", ARG_INT, &o->epochs, 1, 1e6, "passes over the data (10)", 0},
         {"steps", ARG_LONG, &o->max_steps, 1, 1e12, "stop after this many steps in all", 0},
         {"batch", ARG_INT, &o->batch, 1, 65536, "images per step (64)", 0},
@@ -68,8 +74,10 @@ static int parse(train_run *r, int argc, char **argv) {
         return -1;
     }
     if (r->resume) {
-        /* the architecture and data come from the checkpoint */
-        const char *fixed[] = {"latent", "channels", "batch", "data", "seed", "synthetic-count", "no-flip"};
+        /* the architecture, data and optimiser come from the checkpoint */
+        const char *fixed[] = {"latent", "channels", "batch", "data", "seed", "synthetic-count",
+                               "no-flip", "lr", "beta-max", "anneal-epochs", "crop",
+                               "val-fraction"};
         for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
             if (args_find(specs, n, fixed[i])->seen) {
                 fprintf(stderr, "vae-vk train: --%s cannot change when resuming: it is fixed by "
@@ -84,8 +92,10 @@ static int parse(train_run *r, int argc, char **argv) {
                 r->channels);
         return -1;
     }
-    if (data)
-        snprintf(o->data, sizeof o->data, "%s", data);
+    if (data && cli_data_spec("train", data, o->data, sizeof o->data) != 0)
+        return -1;
+    if (crop && cli_parse_crop("train", crop, &o->crop) != 0)
+        return -1;
     o->flip = !r->no_flip;
     return 0;
 }
@@ -121,6 +131,12 @@ static int epoch_grid(train_run *r, const char *dir, int epoch) {
 static int prepare_state(train_run *r, const char **dir) {
     char err[600];
     if (r->resume) {
+        struct stat st;
+        if (stat(r->resume, &st) == 0 && !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "vae-vk train: --resume %s is a file: give the run directory that "
+                            "holds %s\n", r->resume, RUN_CHECKPOINT);
+            return -1;
+        }
         vae_checkpoint ck;
         if (vae_checkpoint_load(r->resume, &ck, err, sizeof err) != 0) {
             fprintf(stderr, "vae-vk train: cannot resume: %s\n", err);
@@ -192,28 +208,17 @@ static void show_step(train_run *r, progress *pg, const vae_step_out *out, float
  * sample grid at the end of every epoch. */
 static int train_loop(train_run *r, const char *dir) {
     const long spe = r->progress.steps_per_epoch, total = total_steps(r);
-    const size_t image = 64 * 64 * 3;
-    uint8_t *pixels = malloc((size_t)r->o.batch * image);
-    long *order = malloc((size_t)r->data->count * sizeof *order);
-    if (!pixels || !order) {
-        fprintf(stderr, "vae-vk train: out of memory for the batch\n");
-        free(pixels);
-        free(order);
-        return -1;
-    }
     progress pg;
     progress_init(&pg, r->quiet);
-    long shuffled_for = -1, since_save = 0, first_step = r->progress.step;
+    long since_save = 0, first_step = r->progress.step;
+    progress_resume(&pg, first_step);
     int status = 0;
     double t0 = now_seconds();
     while (status == 0 && r->progress.step < total && !stop_requested) {
-        long step = r->progress.step, epoch = step / spe, in_epoch = step % spe;
-        if (epoch != shuffled_for) {
-            vae_dataset_shuffle(order, r->data->count, r->o.seed, (uint32_t)epoch);
-            shuffled_for = epoch;
-        }
-        if (vae_dataset_read_batch(r->data, order, in_epoch * r->o.batch, r->o.batch, pixels) != 0) {
-            fprintf(stderr, "vae-vk train: reading the batch of step %ld failed\n", step);
+        long step = r->progress.step, epoch = step / spe;
+        const uint8_t *pixels = train_data_next(&r->data); /* assembled ahead on its own thread */
+        if (!pixels) {
+            progress_end(&pg);
             status = -1;
             break;
         }
@@ -240,6 +245,10 @@ static int train_loop(train_run *r, const char *dir) {
             if (status == 0 && epoch_done)
                 status = epoch_grid(r, dir, (int)epoch + 1);
         }
+        if (status == 0 && (epoch_done || r->progress.step == total)) {
+            progress_end(&pg);
+            status = train_data_validate(&r->data, &r->trainer, r->progress.step, spe, beta, r->quiet);
+        }
     }
     progress_end(&pg);
     if (status == 0 && stop_requested) {
@@ -249,23 +258,13 @@ static int train_loop(train_run *r, const char *dir) {
                 r->progress.step, dir);
         status = status ? status : 130;
     }
-    free(pixels);
-    free(order);
     return status;
 }
 
-static int open_data(train_run *r) {
-    char err[600];
-    if (vae_dataset_open(r->o.data, r->o.synthetic_count, r->o.seed, &r->data, err, sizeof err) != 0) {
-        fprintf(stderr, "vae-vk train: %s\n", err);
+static int open_data(train_run *r, const char *dir) {
+    if (train_data_open(&r->data, &r->o, dir, r->quiet) != 0)
         return -1;
-    }
-    if (r->data->count < r->o.batch) {
-        fprintf(stderr, "vae-vk train: the dataset has %ld images, fewer than one batch of %d: "
-                        "use a smaller --batch\n", r->data->count, r->o.batch);
-        return -1;
-    }
-    long spe = r->data->count / r->o.batch;
+    long spe = r->data.split.ntrain / r->o.batch;
     if (r->resume && r->progress.steps_per_epoch != spe) {
         fprintf(stderr, "vae-vk train: the dataset now gives %ld steps per epoch, the run had %ld: "
                         "resume with the same data\n", spe, r->progress.steps_per_epoch);
@@ -286,7 +285,7 @@ int cmd_train(int argc, char **argv) {
     const char *dir = NULL;
     char err[600];
     vae_backend *be = NULL;
-    if (prepare_state(&r, &dir) != 0 || open_data(&r) != 0)
+    if (prepare_state(&r, &dir) != 0 || open_data(&r, dir) != 0)
         goto fail;
     if (make_dirs(dir, err, sizeof err) != 0) {
         fprintf(stderr, "vae-vk train: %s\n", err);
@@ -308,12 +307,22 @@ int cmd_train(int argc, char **argv) {
         fprintf(stderr, "vae-vk train: %s\n", err);
         goto fail;
     }
+    if (train_data_start(&r.data, &r.o, dir, r.progress.step) != 0)
+        goto fail;
     if (!r.quiet)
-        fprintf(stderr, "vae-vk train: %s, %ld steps per epoch, into %s\n", r.data->description,
+        fprintf(stderr, "vae-vk train: %s (%ld train, %ld validation), %ld steps per epoch, into %s\n",
+                r.data.ds->description, r.data.split.ntrain, r.data.split.nval,
                 r.progress.steps_per_epoch, dir);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     status = train_loop(&r, dir);
+    if (status < 0)
+        status = 1; /* the loop has said why; -1 would exit with 255 */
+    if (status == 0) { /* a report that fails is a warning: the training itself succeeded */
+        fflush(r.log);
+        if (viz_report_write(dir, &r.trainer, &r.o, &r.progress, err, sizeof err) != 0)
+            fprintf(stderr, "vae-vk train: warning: no report.html: %s\n", err);
+    }
     goto done;
 fail:
     status = 1;
@@ -323,7 +332,7 @@ done:
     vae_trainer_free(&r.trainer);
     if (be)
         be->vt->destroy(be);
-    vae_dataset_close(r.data);
+    train_data_close(&r.data, r.quiet);
     free(r.params);
     free(r.m);
     free(r.v);

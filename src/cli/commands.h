@@ -5,9 +5,13 @@
 int cmd_train(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_reconstruct(int argc, char **argv);
+int cmd_interpolate(int argc, char **argv);
+int cmd_traverse(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_check_reference(int argc, char **argv);
 int cmd_dataset(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_selftest(int argc, char **argv);
 
 #endif

@@ -13,10 +13,14 @@ static const struct {
     {"train", cmd_train, "train the VAE (synthetic faces by default)"},
     {"sample", cmd_sample, "decode z ~ N(0, I) into a grid of new faces"},
     {"reconstruct", cmd_reconstruct, "show images beside their reconstructions"},
-    {"dataset", cmd_dataset, "preview a dataset (dataset preview --out grid.png)"},
+    {"interpolate", cmd_interpolate, "decode the path between the codes of two images"},
+    {"traverse", cmd_traverse, "sweep the latent dimensions with the most KL, one row each"},
+    {"report", cmd_report, "write RUN_DIR/report.html: curves, samples, traversals"},
+    {"dataset", cmd_dataset, "prepare, inspect, preview, export and bench datasets (dataset SUB --help)"},
     {"devices", cmd_devices, "list the Vulkan devices"},
     {"check-reference", cmd_check_reference, "run a PyTorch reference step and compare"},
     {"bench", cmd_bench, "measure training throughput on a device"},
+    {"selftest", cmd_selftest, "check a Vulkan device against the CPU reference"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
 

@@ -24,6 +24,7 @@ void progress_init(progress *p, int quiet) {
     p->tty = isatty(STDERR_FILENO);
     p->quiet = quiet;
     p->start = p->last_print = now_seconds();
+    p->first_done = 0;
     p->line_open = 0;
 }
 
@@ -36,8 +37,9 @@ void progress_update(progress *p, long done, long total, const char *text, int f
         return;
     p->last_print = t;
     char eta[32] = "?";
-    if (done > 0 && total > done)
-        format_duration((t - p->start) / (double)done * (double)(total - done), eta, sizeof eta);
+    if (done > p->first_done && total > done)
+        format_duration((t - p->start) / (double)(done - p->first_done) * (double)(total - done), eta,
+                        sizeof eta);
     else if (total <= done)
         snprintf(eta, sizeof eta, "0s");
     if (p->tty) {
@@ -54,3 +56,5 @@ void progress_end(progress *p) {
         fputc('\n', stderr);
     p->line_open = 0;
 }
+
+void progress_resume(progress *p, long done_before) { p->first_done = done_before; }
