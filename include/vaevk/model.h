@@ -14,6 +14,9 @@
 #define VAE_LEVELS 4        /* stride-2 convolutions: 64 -> 4 */
 #define VAE_BOTTOM 4        /* spatial size after the encoder */
 #define VAE_LEAKY_SLOPE 0.2f
+/* Training steps in flight at once: each has its own pixels and step
+ * scalars, so the host fills one while the device runs the other. */
+#define VAE_IO_SLOTS 2
 
 typedef struct {
     int channels[VAE_LEVELS]; /* encoder widths; the decoder mirrors them */
@@ -78,6 +81,8 @@ typedef struct {
 
     vae_tensor pixels;                /* (B,64,64,3) uint8, 4 per word */
     vae_tensor step_in, step_out;     /* vae_step_in / vae_step_out */
+    /* the same per training slot; slot 0 is pixels, step_in, step_out above */
+    vae_tensor slot_pixels[VAE_IO_SLOTS], slot_step_in[VAE_IO_SLOTS], slot_step_out[VAE_IO_SLOTS];
     vae_tensor x;                     /* (B,3,64,64) */
     vae_tensor enc_pre[VAE_LEVELS];   /* conv + bias, before LeakyReLU */
     vae_tensor enc_act[VAE_LEVELS];   /* after LeakyReLU; enc_act[3] is flattened */

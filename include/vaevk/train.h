@@ -39,7 +39,9 @@ float vae_beta_at(const vae_train_options *o, long step, long steps_per_epoch);
 typedef struct {
     vae_backend *be;
     vae_layout lay;
-    vae_recording *step;
+    vae_recording *step[VAE_IO_SLOTS]; /* the training step, one per IO slot */
+    int in_flight;                     /* submitted steps not yet collected */
+    int oldest;                        /* slot of the oldest of them */
     vae_recording *encode, *decode; /* recorded on first use */
     vae_recording *eval;            /* vae_build_eval, recorded on first use */
     uint64_t seed;
@@ -57,6 +59,12 @@ int vae_trainer_get_state(vae_trainer *t, float *params, float *m, float *v);
  * (Adam's t is step+1). Fills out with the loss terms of this batch. */
 int vae_trainer_step(vae_trainer *t, const uint8_t *pixels, long step, float beta,
                      vae_step_out *out);
+/* The same, pipelined: submit starts a step without waiting for it (at most
+ * VAE_IO_SLOTS in flight; the pixels are copied, so the buffer is free on
+ * return), collect waits for the oldest one and gives its loss terms. Every
+ * other trainer call needs nothing in flight. */
+int vae_trainer_submit(vae_trainer *t, const uint8_t *pixels, long step, float beta);
+int vae_trainer_collect(vae_trainer *t, vae_step_out *out);
 void vae_trainer_free(vae_trainer *t);
 
 /* The encoder and decoder alone, on the trainer's own arenas (so at most

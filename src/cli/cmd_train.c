@@ -62,7 +62,7 @@ static int parse(train_run *r, int argc, char **argv) {
         {"seed", ARG_U64, &o->seed, 1, 0, "random seed (1)", 0},
         {"no-flip", ARG_FLAG, &r->no_flip, 1, 0, "no random horizontal flips", 0},
         {"synthetic-count", ARG_INT, &o->synthetic_count, 1, 1e9, "synthetic faces per epoch (20000)", 0},
-        {"checkpoint-every", ARG_LONG, &r->checkpoint_every, 1, 1e12, "also save every N steps (500)", 0},
+        {"checkpoint-every", ARG_LONG, &r->checkpoint_every, 1, 1e12, "also save at every multiple of N steps (500)", 0},
         {"quiet", ARG_FLAG, &r->quiet, 1, 0, "no progress output", 0},
     };
     const int n = (int)(sizeof specs / sizeof specs[0]);
@@ -204,27 +204,69 @@ static void show_step(train_run *r, progress *pg, const vae_step_out *out, float
     progress_update(pg, r->progress.step, total_steps(r), text, force);
 }
 
-/* The loop: one step per batch, a log row per step, a checkpoint and a
- * sample grid at the end of every epoch. */
+/* Whether the state after step k (0-based) must be seen whole: a
+ * checkpoint, an epoch's grid and validation, or the end. No later step may
+ * be in flight then. Checkpoints fall on multiples of checkpoint_every. */
+static int boundary_after(const train_run *r, long k) {
+    long done = k + 1;
+    return done % r->progress.steps_per_epoch == 0 || done == total_steps(r) ||
+           done % r->checkpoint_every == 0;
+}
+
+/* Submits steps until VAE_IO_SLOTS are in flight, stopping after a step whose
+ * state must be seen whole: the device runs one step while the host logs the
+ * previous one and the loader assembles the next. */
+static int fill_pipeline(train_run *r, long *next) {
+    vae_trainer *t = &r->trainer;
+    while (*next < total_steps(r) && !stop_requested && t->in_flight < VAE_IO_SLOTS &&
+           !(t->in_flight > 0 && boundary_after(r, *next - 1))) {
+        const uint8_t *pixels = train_data_next(&r->data); /* assembled ahead on its own thread */
+        if (!pixels)
+            return -1;
+        float beta = vae_beta_at(&r->o, *next, r->progress.steps_per_epoch);
+        if (vae_trainer_submit(t, pixels, *next, beta) != 0) {
+            fprintf(stderr, "vae-vk train: step %ld failed: %s\n", *next, t->be->error);
+            return -1;
+        }
+        (*next)++;
+    }
+    return 0;
+}
+
+/* After a boundary step: checkpoint, and at an epoch's end its sample grid and
+ * the validation loss. */
+static int at_boundary(train_run *r, const char *dir, progress *pg, long epoch, float beta) {
+    const long spe = r->progress.steps_per_epoch;
+    int epoch_done = r->progress.step % spe == 0, last = r->progress.step == total_steps(r);
+    fflush(r->log);
+    int status = save(r, dir);
+    if (status == 0 && epoch_done)
+        status = epoch_grid(r, dir, (int)epoch + 1);
+    if (status == 0 && (epoch_done || last)) {
+        progress_end(pg);
+        status = train_data_validate(&r->data, &r->trainer, r->progress.step, spe, beta, r->quiet);
+    }
+    return status;
+}
+
+/* The loop: one step per batch, pipelined; a log row per step, a checkpoint
+ * every checkpoint_every steps and at every epoch's end with a sample grid. */
 static int train_loop(train_run *r, const char *dir) {
     const long spe = r->progress.steps_per_epoch, total = total_steps(r);
     progress pg;
     progress_init(&pg, r->quiet);
-    long since_save = 0, first_step = r->progress.step;
+    long next = r->progress.step, first_step = r->progress.step;
     progress_resume(&pg, first_step);
     int status = 0;
     double t0 = now_seconds();
-    while (status == 0 && r->progress.step < total && !stop_requested) {
-        long step = r->progress.step, epoch = step / spe;
-        const uint8_t *pixels = train_data_next(&r->data); /* assembled ahead on its own thread */
-        if (!pixels) {
-            progress_end(&pg);
-            status = -1;
+    while (status == 0) {
+        status = fill_pipeline(r, &next);
+        if (status != 0 || r->trainer.in_flight == 0)
             break;
-        }
+        long step = r->progress.step, epoch = step / spe;
         float beta = vae_beta_at(&r->o, step, spe);
         vae_step_out out;
-        if (vae_trainer_step(&r->trainer, pixels, step, beta, &out) != 0) {
+        if (vae_trainer_collect(&r->trainer, &out) != 0) {
             progress_end(&pg);
             fprintf(stderr, "vae-vk train: step %ld failed: %s\n", step, r->trainer.be->error);
             status = -1;
@@ -235,20 +277,9 @@ static int train_loop(train_run *r, const char *dir) {
                 out.recon, out.kl, ips);
         r->progress.step = step + 1;
         r->progress.epoch = (int)(r->progress.step / spe);
-        since_save++;
-        int epoch_done = r->progress.step % spe == 0;
-        show_step(r, &pg, &out, beta, ips, epoch_done || r->progress.step == total);
-        if (epoch_done || since_save >= r->checkpoint_every || r->progress.step == total) {
-            fflush(r->log);
-            status = save(r, dir);
-            since_save = 0;
-            if (status == 0 && epoch_done)
-                status = epoch_grid(r, dir, (int)epoch + 1);
-        }
-        if (status == 0 && (epoch_done || r->progress.step == total)) {
-            progress_end(&pg);
-            status = train_data_validate(&r->data, &r->trainer, r->progress.step, spe, beta, r->quiet);
-        }
+        show_step(r, &pg, &out, beta, ips, r->progress.step % spe == 0 || r->progress.step == total);
+        if (boundary_after(r, step))
+            status = at_boundary(r, dir, &pg, epoch, beta);
     }
     progress_end(&pg);
     if (status == 0 && stop_requested) {

@@ -38,9 +38,14 @@ void vae_layout_init(vae_layout *lay, const vae_config *cfg, int batch) {
     }
 
     arena_cursor c = {{0}};
-    lay->step_in = take(&c, VAE_ARENA_IO, VAE_STEP_IN_WORDS);
-    lay->step_out = take(&c, VAE_ARENA_IO, VAE_STEP_OUT_WORDS);
-    lay->pixels = take(&c, VAE_ARENA_IO, B * S * S * VAE_IMAGE_CHANNELS / 4);
+    for (int s = 0; s < VAE_IO_SLOTS; s++) {
+        lay->slot_step_in[s] = take(&c, VAE_ARENA_IO, VAE_STEP_IN_WORDS);
+        lay->slot_step_out[s] = take(&c, VAE_ARENA_IO, VAE_STEP_OUT_WORDS);
+        lay->slot_pixels[s] = take(&c, VAE_ARENA_IO, B * S * S * VAE_IMAGE_CHANNELS / 4);
+    }
+    lay->step_in = lay->slot_step_in[0];
+    lay->step_out = lay->slot_step_out[0];
+    lay->pixels = lay->slot_pixels[0];
 
     lay->x = act(&c, B * VAE_IMAGE_CHANNELS * S * S);
     for (int l = 0; l < VAE_LEVELS; l++) {

@@ -41,16 +41,24 @@ int vae_trainer_init(vae_trainer *t, vae_backend *be, const vae_config *cfg, int
     vae_layout_init(&t->lay, cfg, batch);
     if (be->vt->alloc_arenas(be, t->lay.arena_words) != 0)
         return -1;
-    vae_program prog = {0};
     vae_step_options opts = {.from_pixels = 1, .eps_from_rng = 1, .adam = 1};
-    if (vae_build_train_step(&prog, &t->lay, &opts) != 0) {
+    for (int s = 0; s < VAE_IO_SLOTS; s++) {
+        vae_layout slot = t->lay; /* the same tensors but this slot's IO */
+        slot.pixels = t->lay.slot_pixels[s];
+        slot.step_in = t->lay.slot_step_in[s];
+        slot.step_out = t->lay.slot_step_out[s];
+        vae_program prog = {0};
+        if (vae_build_train_step(&prog, &slot, &opts) != 0) {
+            vae_program_free(&prog);
+            snprintf(be->error, sizeof be->error, "out of memory building the training step");
+            return -1;
+        }
+        int status = be->vt->record(be, &prog, &t->step[s]);
         vae_program_free(&prog);
-        snprintf(be->error, sizeof be->error, "out of memory building the training step");
-        return -1;
+        if (status != 0)
+            return -1;
     }
-    int status = be->vt->record(be, &prog, &t->step);
-    vae_program_free(&prog);
-    return status;
+    return 0;
 }
 
 int vae_trainer_set_state(vae_trainer *t, const float *params, const float *m, const float *v) {
@@ -81,8 +89,14 @@ int vae_trainer_get_state(vae_trainer *t, float *params, float *m, float *v) {
     return 0;
 }
 
-int vae_trainer_step(vae_trainer *t, const uint8_t *pixels, long step, float beta,
-                     vae_step_out *out) {
+int vae_trainer_submit(vae_trainer *t, const uint8_t *pixels, long step, float beta) {
+    vae_backend *be = t->be;
+    if (t->in_flight == VAE_IO_SLOTS) {
+        snprintf(be->error, sizeof be->error, "%d steps already in flight: collect one first",
+                 VAE_IO_SLOTS);
+        return -1;
+    }
+    int slot = (t->oldest + t->in_flight) % VAE_IO_SLOTS;
     vae_step_in in = {0};
     in.step = (uint32_t)step;
     in.seed_lo = (uint32_t)t->seed;
@@ -91,19 +105,48 @@ int vae_trainer_step(vae_trainer *t, const uint8_t *pixels, long step, float bet
     in.beta = beta;
     adam_step_scalars(t->lr, VAE_ADAM_BETA1, VAE_ADAM_BETA2, step + 1, &in.adam_step_size,
                       &in.adam_inv_sqrt_bc2);
+    if (be->vt->write(be, t->lay.slot_step_in[slot], &in) != 0 ||
+        be->vt->write(be, t->lay.slot_pixels[slot], pixels) != 0 ||
+        be->vt->submit(be, t->step[slot]) != 0)
+        return -1;
+    t->in_flight++;
+    return 0;
+}
+
+int vae_trainer_collect(vae_trainer *t, vae_step_out *out) {
     vae_backend *be = t->be;
-    if (be->vt->write(be, t->lay.step_in, &in) != 0 || be->vt->write(be, t->lay.pixels, pixels) != 0)
+    if (t->in_flight == 0) {
+        snprintf(be->error, sizeof be->error, "no step in flight to collect");
         return -1;
-    if (vae_backend_run(be, t->step) != 0)
+    }
+    int slot = t->oldest;
+    t->oldest = (t->oldest + 1) % VAE_IO_SLOTS;
+    t->in_flight--;
+    if (be->vt->wait(be, t->step[slot]) != 0)
         return -1;
-    return be->vt->read(be, t->lay.step_out, out);
+    return be->vt->read(be, t->lay.slot_step_out[slot], out);
+}
+
+int vae_trainer_step(vae_trainer *t, const uint8_t *pixels, long step, float beta,
+                     vae_step_out *out) {
+    if (vae_trainer_submit(t, pixels, step, beta) != 0)
+        return -1;
+    return vae_trainer_collect(t, out);
+}
+
+static void free_recording(vae_trainer *t, vae_recording **rec) {
+    if (*rec)
+        t->be->vt->free_recording(t->be, *rec);
+    *rec = NULL;
 }
 
 void vae_trainer_free(vae_trainer *t) {
-    vae_recording **recs[4] = {&t->step, &t->encode, &t->decode, &t->eval};
-    for (int i = 0; i < 4; i++) {
-        if (*recs[i])
-            t->be->vt->free_recording(t->be, *recs[i]);
-        *recs[i] = NULL;
-    }
+    vae_step_out ignored;
+    while (t->in_flight > 0 && vae_trainer_collect(t, &ignored) == 0)
+        ;
+    for (int s = 0; s < VAE_IO_SLOTS; s++)
+        free_recording(t, &t->step[s]);
+    free_recording(t, &t->encode);
+    free_recording(t, &t->decode);
+    free_recording(t, &t->eval);
 }
