@@ -1,4 +1,5 @@
-/* One-line error messages for the data layer. */
+/* One-line error messages into a caller-provided buffer, for the data
+ * layer and for the safetensors reader and writer (src/io). */
 #ifndef VAEVK_DATA_FAIL_H
 #define VAEVK_DATA_FAIL_H
 

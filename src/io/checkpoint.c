@@ -9,16 +9,28 @@
 
 #include "io/safetensors.h"
 
+/* The tensor that stores parameter p: its name (prefix + PyTorch name) and
+ * its shape in safetensors' int64. Saving and loading both go through here,
+ * so the two cannot disagree. */
+typedef struct {
+    char name[96];
+    int64_t shape[4];
+} stored_tensor;
+
+static stored_tensor stored_as(const vae_param *p, const char *prefix) {
+    stored_tensor s = {0};
+    snprintf(s.name, sizeof s.name, "%s%s", prefix, p->name);
+    for (int d = 0; d < p->ndim; d++)
+        s.shape[d] = p->shape[d];
+    return s;
+}
+
 static void add_tensors(st_writer *w, const vae_param_table *t, const char *prefix,
                         const float *arena) {
     for (int i = 0; i < VAE_NPARAMS; i++) {
         const vae_param *p = &t->p[i];
-        int64_t shape[4];
-        for (int d = 0; d < p->ndim; d++)
-            shape[d] = p->shape[d];
-        char name[96];
-        snprintf(name, sizeof name, "%s%s", prefix, p->name);
-        st_writer_add(w, name, "F32", p->ndim, shape, arena + p->offset, (size_t)p->count * 4);
+        stored_tensor s = stored_as(p, prefix);
+        st_writer_add(w, s.name, "F32", p->ndim, s.shape, arena + p->offset, (size_t)p->count * 4);
     }
 }
 
@@ -176,12 +188,8 @@ static float *read_arena(const st_file *f, const vae_param_table *t, const char 
     }
     for (int i = 0; i < VAE_NPARAMS; i++) {
         const vae_param *p = &t->p[i];
-        int64_t shape[4];
-        for (int d = 0; d < p->ndim; d++)
-            shape[d] = p->shape[d];
-        char name[96];
-        snprintf(name, sizeof name, "%s%s", prefix, p->name);
-        const st_tensor *st = st_expect(f, name, "F32", p->ndim, shape, err, errlen);
+        stored_tensor s = stored_as(p, prefix);
+        const st_tensor *st = st_expect(f, s.name, "F32", p->ndim, s.shape, err, errlen);
         if (!st) {
             free(arena);
             return NULL;

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,15 +13,7 @@
 
 #include <json-c/json.h>
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) {
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
+#include "data/fail.h"
 
 static const struct { const char *name; size_t size; } dtypes[] = {
     {"F64", 8}, {"F32", 4}, {"F16", 2}, {"BF16", 2},
@@ -81,7 +72,7 @@ typedef struct {
     size_t errlen;
 } reader;
 
-#define RFAIL(r, fmt, ...) fail((r)->err, (r)->errlen, "%s: " fmt, (r)->path, __VA_ARGS__)
+#define RFAIL(r, fmt, ...) data_fail((r)->err, (r)->errlen, "%s: " fmt, (r)->path, __VA_ARGS__)
 
 void st_free(st_file *f) {
     if (!f) return;
@@ -441,7 +432,7 @@ const st_tensor *st_expect(const st_file *f, const char *name, const char *dtype
     const char *path = f->path ? f->path : "(safetensors)";
     const st_tensor *t = st_find(f, name);
     if (!t) {
-        fail(err, errlen, "%s: tensor '%s' is missing — the file was written for a different "
+        data_fail(err, errlen, "%s: tensor '%s' is missing — the file was written for a different "
              "model or version; use a matching file or configuration", path, name);
         return NULL;
     }
@@ -452,7 +443,7 @@ const st_tensor *st_expect(const st_file *f, const char *name, const char *dtype
         fmt_shape(have, sizeof have, t->ndim, t->shape);
         if (ndim < 0) snprintf(want, sizeof want, "(any shape)");
         else fmt_shape(want, sizeof want, ndim, shape);
-        fail(err, errlen, "%s: tensor '%s' is %s %s but %s %s was expected — the file was written "
+        data_fail(err, errlen, "%s: tensor '%s' is %s %s but %s %s was expected — the file was written "
              "for a different model configuration; use a matching file or configuration", path,
              name, t->dtype, have, dtype ? dtype : "(any dtype)", want);
         return NULL;
@@ -479,7 +470,7 @@ struct st_writer {
     char error[512];  // first failure of add/meta; save reports it
 };
 
-#define WFAIL(w, ...) fail((w)->error, sizeof (w)->error, __VA_ARGS__)
+#define WFAIL(w, ...) data_fail((w)->error, sizeof (w)->error, __VA_ARGS__)
 
 st_writer *st_writer_new(void) {
     return calloc(1, sizeof(st_writer));
@@ -633,7 +624,7 @@ static int write_tmp(const st_writer *w, const char *tmp, const char *path, cons
                      char *err, size_t errlen) {
     FILE *fp = fopen(tmp, "wb");
     if (!fp)
-        return fail(err, errlen, "%s: not saved: cannot create %s: %s — check that the directory "
+        return data_fail(err, errlen, "%s: not saved: cannot create %s: %s — check that the directory "
                     "exists and is writable", path, tmp, strerror(errno));
     size_t jlen = strlen(json), hlen = (jlen + 7) / 8 * 8;  // data starts 8-byte aligned
     uint8_t len8[8];
@@ -650,7 +641,7 @@ static int write_tmp(const st_writer *w, const char *tmp, const char *path, cons
     }
     if (ok) return 0;
     unlink(tmp);
-    return fail(err, errlen, "%s: not saved: writing %s failed: %s — free disk space or choose "
+    return data_fail(err, errlen, "%s: not saved: writing %s failed: %s — free disk space or choose "
                 "another location, then save again", path, tmp, strerror(saved));
 }
 
@@ -659,10 +650,10 @@ static int write_tmp(const st_writer *w, const char *tmp, const char *path, cons
 static int sync_dir(const char *path, char *err, size_t errlen) {
     const char *slash = strrchr(path, '/');
     char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
-    if (!dir) return fail(err, errlen, "%s: saved, but out of memory syncing its directory", path);
+    if (!dir) return data_fail(err, errlen, "%s: saved, but out of memory syncing its directory", path);
     int fd = open(dir, O_RDONLY | O_DIRECTORY), rc = 0;
     if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL))
-        rc = fail(err, errlen, "%s: saved, but syncing directory %s failed: %s — the new file may "
+        rc = data_fail(err, errlen, "%s: saved, but syncing directory %s failed: %s — the new file may "
                   "not survive a power loss; check the disk", path, dir, strerror(errno));
     if (fd >= 0) close(fd);
     free(dir);
@@ -670,18 +661,18 @@ static int sync_dir(const char *path, char *err, size_t errlen) {
 }
 
 int st_writer_save(st_writer *w, const char *path, char *err, size_t errlen) {
-    if (w->error[0]) return fail(err, errlen, "%s: not saved: %s", path, w->error);
+    if (w->error[0]) return data_fail(err, errlen, "%s: not saved: %s", path, w->error);
     char *json = header_json(w);
     char *tmp = malloc(strlen(path) + 5);
     int rc = 0;
     if (!json || !tmp)
-        rc = fail(err, errlen, "%s: not saved: out of memory building the header", path);
+        rc = data_fail(err, errlen, "%s: not saved: out of memory building the header", path);
     else {
         sprintf(tmp, "%s.tmp", path);
         rc = write_tmp(w, tmp, path, json, err, errlen);
     }
     if (rc == 0 && rename(tmp, path) != 0) {
-        rc = fail(err, errlen, "%s: not saved: cannot rename %s over it: %s — check that the path "
+        rc = data_fail(err, errlen, "%s: not saved: cannot rename %s over it: %s — check that the path "
                   "is not a directory and its directory is writable", path, tmp, strerror(errno));
         unlink(tmp);
     }

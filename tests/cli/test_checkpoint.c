@@ -11,36 +11,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/check.h"
 #include "io/safetensors.h"
 #include "vaevk/rng.h"
 
-static int failures;
 static char dir[] = "/tmp/vaevk-ckpt-XXXXXX";
-
-/* Prints "ok"/"FAIL", the claim and the measured figure, on one line. */
-#define CHECK(cond, ...)                       \
-    do {                                       \
-        int ok_ = (cond);                      \
-        printf("%s  ", ok_ ? "ok  " : "FAIL"); \
-        printf(__VA_ARGS__);                   \
-        printf("\n");                          \
-        if (!ok_) failures++;                  \
-    } while (0)
 
 /* Path of name inside the test directory, valid in the enclosing block. */
 #define AT(name) at((char[512]){0}, name)
 static const char *at(char *buf, const char *name) {
     snprintf(buf, 512, "%s/%s", dir, name);
     return buf;
-}
-
-static void *xcalloc(size_t n, size_t size) {
-    void *p = calloc(n ? n : 1, size);
-    if (!p) {
-        printf("FAIL: out of memory\n");
-        exit(2);
-    }
-    return p;
 }
 
 /* Options far from the defaults, so that a field the loader forgets to read
@@ -63,7 +44,7 @@ static void unusual_options(vae_train_options *o, const int channels[4], int lat
 /* Model state of one arena: parameters from the seed, or (moments) small
  * values, v kept positive as Adam's would be. */
 static float *arena(const vae_param_table *t, uint64_t seed, int kind) {
-    float *a = xcalloc(t->total, sizeof *a);
+    float *a = test_alloc((size_t)t->total * sizeof *a);
     if (kind == 0) {
         vae_params_init(a, t, seed);
         return a;
@@ -175,7 +156,7 @@ static void test_other_channels(void) {
 /* Pixels (n, 64, 64, 3) from the test stream. */
 static uint8_t *test_pixels(int n) {
     size_t count = (size_t)n * 64 * 64 * 3;
-    uint8_t *px = xcalloc(count, 1);
+    uint8_t *px = test_alloc(count);
     for (size_t i = 0; i < count; i++)
         px[i] = (uint8_t)vae_rng_u32(11, VAE_STREAM_TEST, 0, (uint32_t)i);
     return px;
@@ -192,10 +173,10 @@ static int decode_and_step(vae_trainer *tr, const float *z, const uint8_t *px, l
                            model_result *r) {
     const vae_layout *l = &tr->lay;
     const size_t total = l->table.total;
-    r->xhat = xcalloc((size_t)l->batch * 3 * 64 * 64, sizeof(float));
-    r->p = xcalloc(total, 4);
-    r->m = xcalloc(total, 4);
-    r->v = xcalloc(total, 4);
+    r->xhat = test_alloc((size_t)l->batch * 3 * 64 * 64 * sizeof(float));
+    r->p = test_alloc(total * 4);
+    r->m = test_alloc(total * 4);
+    r->v = test_alloc(total * 4);
     return vae_trainer_decode(tr, z, l->batch, r->xhat) ||
            vae_trainer_step(tr, px, step, 0.5f, &r->out) ||
            vae_trainer_get_state(tr, r->p, r->m, r->v);
@@ -211,14 +192,14 @@ static void test_model_continues(void) {
     o.flip = 1;
     const int B = o.batch, L = o.model.latent;
     uint8_t *px = test_pixels(B);
-    float *z = xcalloc((size_t)B * L, sizeof *z);
+    float *z = test_alloc((size_t)B * L * sizeof *z);
     vae_rng_normal_fill(z, (uint32_t)(B * L), 7, VAE_STREAM_TEST, 1, 0);
     model_result a = {0}, b = {0};
     vae_backend *be = vae_cpu_backend_create();
     vae_trainer tr;
     int rc = vae_trainer_init(&tr, be, &o.model, B, o.seed, o.lr, o.flip);
     float *p = arena(&tr.lay.table, o.seed, 0);
-    float *m = xcalloc(tr.lay.table.total, 4), *v = xcalloc(tr.lay.table.total, 4);
+    float *m = test_alloc((size_t)tr.lay.table.total * 4), *v = test_alloc((size_t)tr.lay.table.total * 4);
     rc = rc || vae_trainer_set_state(&tr, p, NULL, NULL);
     for (long s = 0; s < 3 && !rc; s++)
         rc = vae_trainer_step(&tr, px, s, 0.5f, &a.out);
@@ -284,7 +265,7 @@ static long file_size(const char *path) {
 /* The first n bytes of src as dst. */
 static void cut(const char *src, const char *dst, long n) {
     FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
-    char *buf = xcalloc((size_t)n + 1, 1);
+    char *buf = test_alloc((size_t)n + 1);
     int ok = in && out && fread(buf, 1, (size_t)n, in) == (size_t)n && fwrite(buf, 1, (size_t)n, out) == (size_t)n;
     if (in) fclose(in);
     if (out && fclose(out) != 0) ok = 0;

@@ -10,6 +10,7 @@
 #include "cpu_check.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 /* torch.autograd.gradcheck's bar: step 1e-6, pass iff |a - n| <= 1e-5 +
@@ -24,9 +25,10 @@
 typedef double (*objective_fn)(void *ctx);
 
 /* Reports the worst |a - n| / (atol + rtol·|n|) over all elements of param;
- * it must be <= 1. */
-static int gradcheck(const char *what, objective_fn f, void *ctx, double *param,
-                     const double *analytic, size_t n) {
+ * it must be <= 1. The label is printf-formatted from fmt. */
+__attribute__((format(printf, 6, 7)))
+static int gradcheck(objective_fn f, void *ctx, double *param, const double *analytic, size_t n,
+                     const char *fmt, ...) {
     double worst = 0.0, worst_abs = 0.0;
     for (size_t i = 0; i < n; i++) {
         double saved = param[i];
@@ -41,7 +43,11 @@ static int gradcheck(const char *what, objective_fn f, void *ctx, double *param,
         if (isnan(ratio) || ratio > worst) worst = ratio;
         if (err > worst_abs) worst_abs = err;
     }
-    char line[160];
+    char what[120], line[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
     snprintf(line, sizeof line, "%s |a-n|<=%.0e", what, worst_abs);
     return report(line, worst, 1.0);
 }
@@ -81,12 +87,11 @@ static int check_conv(int transpose, int B, int Cin, int H, int W, int Cout, uin
         conv2d_backward_weight_f64(dw, c.r, c.x, B, Cin, H, W, Cout);
     }
     const char *name = transpose ? "conv_transpose2d" : "conv2d";
-    char what[120];
     int fails = 0;
-    snprintf(what, sizeof what, "%s dx B=%d Cin=%d %dx%d Cout=%d", name, B, Cin, H, W, Cout);
-    fails += gradcheck(what, conv_objective, &c, c.x, dx, nx);
-    snprintf(what, sizeof what, "%s dw B=%d Cin=%d %dx%d Cout=%d", name, B, Cin, H, W, Cout);
-    fails += gradcheck(what, conv_objective, &c, c.w, dw, nw);
+    fails += gradcheck(conv_objective, &c, c.x, dx, nx,
+                       "%s dx B=%d Cin=%d %dx%d Cout=%d", name, B, Cin, H, W, Cout);
+    fails += gradcheck(conv_objective, &c, c.w, dw, nw,
+                       "%s dw B=%d Cin=%d %dx%d Cout=%d", name, B, Cin, H, W, Cout);
     free(c.x); free(c.w); free(c.r); free(c.out); free(dx); free(dw);
     return fails;
 }
@@ -117,14 +122,11 @@ static int check_linear(int B, int I, int O, uint64_t *s) {
     linear_backward_input_f64(dacc, c.r, c.w, B, I, O, 1);
     for (size_t i = 0; i < nx; i++) dacc[i] -= d0[i];  // what accumulate added
     linear_backward_weight_f64(dw, c.r, c.x, B, I, O);
-    char what[120];
     int fails = 0;
-    snprintf(what, sizeof what, "linear dx B=%d I=%d O=%d", B, I, O);
-    fails += gradcheck(what, linear_objective, &c, c.x, dx, nx);
-    snprintf(what, sizeof what, "linear dx accumulate B=%d I=%d O=%d", B, I, O);
-    fails += gradcheck(what, linear_objective, &c, c.x, dacc, nx);
-    snprintf(what, sizeof what, "linear dw B=%d I=%d O=%d", B, I, O);
-    fails += gradcheck(what, linear_objective, &c, c.w, dw, nw);
+    fails += gradcheck(linear_objective, &c, c.x, dx, nx, "linear dx B=%d I=%d O=%d", B, I, O);
+    fails += gradcheck(linear_objective, &c, c.x, dacc, nx,
+                       "linear dx accumulate B=%d I=%d O=%d", B, I, O);
+    fails += gradcheck(linear_objective, &c, c.w, dw, nw, "linear dw B=%d I=%d O=%d", B, I, O);
     free(c.x); free(c.w); free(c.r); free(c.out); free(dx); free(dacc); free(d0); free(dw);
     return fails;
 }
@@ -152,9 +154,7 @@ static int check_bias(int B, int C, int N, uint64_t *s) {
     fill_f64(c.b, C, s, -1, 1);
     fill_f64(c.r, n, s, -1, 1);
     bias_backward_f64(db, c.r, B, C, N);
-    char what[120];
-    snprintf(what, sizeof what, "bias db B=%d C=%d N=%d", B, C, N);
-    int fails = gradcheck(what, bias_objective, &c, c.b, db, C);
+    int fails = gradcheck(bias_objective, &c, c.b, db, C, "bias db B=%d C=%d N=%d", B, C, N);
     free(c.x); free(c.b); free(c.r); free(c.out); free(db);
     return fails;
 }
@@ -197,9 +197,7 @@ static int check_act(enum act kind, const char *name, int n, uint64_t *s) {
         tanh_backward_f64(din, c.r, c.out, n);
         break;
     }
-    char what[120];
-    snprintf(what, sizeof what, "%s din n=%d", name, n);
-    int fails = gradcheck(what, act_objective, &c, c.in, din, n);
+    int fails = gradcheck(act_objective, &c, c.in, din, n, "%s din n=%d", name, n);
     free(c.in); free(c.r); free(c.out); free(din);
     return fails;
 }
@@ -225,12 +223,9 @@ static int check_reparam(int n, uint64_t *s) {
     fill_f64(c.eps, n, s, -2, 2);
     fill_f64(c.r, n, s, -1, 1);
     reparameterize_backward_f64(dmu, dlv, c.r, c.log_var, c.eps, n);
-    char what[120];
     int fails = 0;
-    snprintf(what, sizeof what, "reparameterize dmu n=%d", n);
-    fails += gradcheck(what, reparam_objective, &c, c.mu, dmu, n);
-    snprintf(what, sizeof what, "reparameterize dlog_var n=%d", n);
-    fails += gradcheck(what, reparam_objective, &c, c.log_var, dlv, n);
+    fails += gradcheck(reparam_objective, &c, c.mu, dmu, n, "reparameterize dmu n=%d", n);
+    fails += gradcheck(reparam_objective, &c, c.log_var, dlv, n, "reparameterize dlog_var n=%d", n);
     free(c.mu); free(c.log_var); free(c.eps); free(c.r); free(c.z); free(dmu); free(dlv);
     return fails;
 }
@@ -266,12 +261,11 @@ static int check_kl(int B, int L, double beta, uint64_t *s) {
         dmu[i] -= mu0[i];
         dlv[i] -= lv0[i];
     }
-    char what[120];
     int fails = 0;
-    snprintf(what, sizeof what, "kl accumulate dmu B=%d L=%d beta=%g", B, L, beta);
-    fails += gradcheck(what, kl_objective, &c, c.mu, dmu, n);
-    snprintf(what, sizeof what, "kl accumulate dlog_var B=%d L=%d beta=%g", B, L, beta);
-    fails += gradcheck(what, kl_objective, &c, c.log_var, dlv, n);
+    fails += gradcheck(kl_objective, &c, c.mu, dmu, n,
+                       "kl accumulate dmu B=%d L=%d beta=%g", B, L, beta);
+    fails += gradcheck(kl_objective, &c, c.log_var, dlv, n,
+                       "kl accumulate dlog_var B=%d L=%d beta=%g", B, L, beta);
     free(c.mu); free(c.log_var); free(c.kl); free(dmu); free(dlv); free(mu0); free(lv0);
     return fails;
 }
@@ -298,9 +292,7 @@ static int check_mse(int B, int N, uint64_t *s) {
     fill_f64(c.xhat, n, s, -1, 1);
     fill_f64(c.x, n, s, -1, 1);
     mse_backward_f64(dxhat, c.xhat, c.x, B, N);
-    char what[120];
-    snprintf(what, sizeof what, "mse dxhat B=%d N=%d", B, N);
-    int fails = gradcheck(what, mse_objective, &c, c.xhat, dxhat, n);
+    int fails = gradcheck(mse_objective, &c, c.xhat, dxhat, n, "mse dxhat B=%d N=%d", B, N);
     free(c.xhat); free(c.x); free(c.sse); free(dxhat);
     return fails;
 }

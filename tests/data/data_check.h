@@ -1,35 +1,15 @@
-/* Shared by the data tests: a check that prints what it measured and counts
- * failures, and small helpers on (64, 64, 3) face images. */
+/* Shared by the data tests: small helpers on (64, 64, 3) face images (the
+ * check and allocation helpers come from tests/common/check.h). */
 #ifndef VAEVK_TESTS_DATA_CHECK_H
 #define VAEVK_TESTS_DATA_CHECK_H
 
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 
+#include "../common/check.h"
 #include "vaevk/synthetic.h"
 
-static int failures = 0;
-
-/* Prints "ok"/"FAIL", the claim and the measured figure, on one line. */
-#define CHECK(cond, ...)                                       \
-    do {                                                       \
-        int ok_ = (cond);                                      \
-        printf("%s  ", ok_ ? "ok  " : "FAIL");                 \
-        printf(__VA_ARGS__);                                   \
-        printf("\n");                                          \
-        if (!ok_) failures++;                                  \
-    } while (0)
-
 #define FACE_BYTES (SYNTH_SIZE * SYNTH_SIZE * 3)
-
-static inline void *test_alloc(size_t bytes) {
-    void *p = calloc(bytes ? bytes : 1, 1);
-    if (!p) {
-        fprintf(stderr, "out of memory allocating %zu bytes for a test\n", bytes);
-        exit(2);
-    }
-    return p;
-}
 
 /* Largest channel difference at pixel (y, x). */
 static inline int pixel_diff(const uint8_t *a, const uint8_t *b, int y, int x) {

@@ -1,5 +1,5 @@
-/* Shared by the dataset tests: a check that prints what it measured and
- * counts failures, and helpers that build image folders on the fly. */
+/* Shared by the dataset tests: helpers that build image folders on the fly
+ * (the check and allocation helpers come from tests/common/check.h). */
 #ifndef VAEVK_TESTS_DATASET_CHECK_H
 #define VAEVK_TESTS_DATASET_CHECK_H
 
@@ -11,28 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/check.h"
 #include "stb_image_write.h"
-
-static int failures = 0;
-
-/* Prints "ok"/"FAIL", the claim and the measured figure, on one line. */
-#define CHECK(cond, ...)                                       \
-    do {                                                       \
-        int ok_ = (cond);                                      \
-        printf("%s  ", ok_ ? "ok  " : "FAIL");                 \
-        printf(__VA_ARGS__);                                   \
-        printf("\n");                                          \
-        if (!ok_) failures++;                                  \
-    } while (0)
-
-static inline void *test_alloc(size_t bytes) {
-    void *p = calloc(bytes ? bytes : 1, 1);
-    if (!p) {
-        fprintf(stderr, "out of memory allocating %zu bytes for a test\n", bytes);
-        exit(2);
-    }
-    return p;
-}
 
 static inline void die(const char *what, const char *path) {
     fprintf(stderr, "test set-up failed: %s %s: %s\n", what, path, strerror(errno));

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/check.h"
 #include "stb_image.h"
-#include "viz_check.h"
 
 #define MIN_COLOURS 1000   /* a blank page has 1, text alone a few hundred */
 #define MIN_INK 0.10       /* share of pixels that differ from the page background */

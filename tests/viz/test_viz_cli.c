@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/check.h"
 #include "io/image.h"
 #include "stb_image.h"
 #include "vaevk/checkpoint.h"
@@ -16,7 +17,6 @@
 #include "vaevk/synthetic.h"
 #include "viz/latent.h"
 #include "viz/traverse.h"
-#include "viz_check.h"
 
 #define L 8 /* the tiny model's latent size */
 #define FACE (64 * 64 * 3)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/check.h"
 #include "io/image.h"
 #include "vaevk/dataset.h"
 #include "vaevk/synthetic.h"
@@ -20,7 +21,6 @@
 #include "viz/strbuf.h"
 #include "viz/svg_plot.h"
 #include "viz/traverse.h"
-#include "viz_check.h"
 
 static void test_font(void) {
     const char *need = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZz.-+:=/%";
