@@ -7,11 +7,11 @@
 // M = Cs, N = B·Hs·Ws (b, y, x), K = Cb·16 (cb, ky, kx); A is w as stored,
 // B the large side's taps, zero in the padding. z: the split of K.
 // bindings: 0 small (B,Cs,Hs,Ws) or the scratch copies, 1 big (B,Cb,Hb,Wb),
-// 2 w (Cs,Cb,4,4).
+// 2 w (Cs,Cb,4,4), 3 and 4 the epilogue's.
 #define B_K_FAST 0
 #include "gemm.glsl"
+#include "epilogue.glsl"
 
-layout(std430, binding = 0) writeonly buffer Out { float small[]; };
 layout(std430, binding = 1) readonly buffer Big { float big[]; };
 layout(std430, binding = 2) readonly buffer Weight { float w[]; };
 
@@ -33,13 +33,13 @@ void setup(uint m0, uint n0) {
 
 void fetch(uint k0) {
     uint k = k0 + a_k();
-    for (uint j = 0u; j < A_LOADS; j++) {
+    [[unroll]] for (uint j = 0u; j < A_LOADS; j++) {
         uint m = tile_m0 + a_m(j);
         ra[j] = 0.0;
         if (m < pc.M && k < pc.K)
             ra[j] = w[m * pc.K + k];
     }
-    for (uint j = 0u; j < B_LOADS; j++) {
+    [[unroll]] for (uint j = 0u; j < B_LOADS; j++) {
         uint kb = k0 + b_k(j);
         int Y = tap_y0 + int((kb >> 2) & 3u), X = tap_x0 + int(kb & 3u);
         rb[j] = 0.0;
@@ -50,7 +50,7 @@ void fetch(uint k0) {
 
 void store(uint m, uint n, float v) {
     uint hw = pc.Hs * pc.Ws, b = n / hw;
-    small[split * pc.count + (b * pc.Cs + m) * hw + (n - b * hw)] = v;
+    emit(split, (b * pc.Cs + m) * hw + (n - b * hw), m, v);
 }
 
 void main() {

@@ -11,11 +11,11 @@
 // K = Cs·4 (cs, jy, jx); A is w at those taps, B the small side, zero
 // outside it. z = split·4 + class, class = qy·2 + qx.
 // bindings: 0 big (B,Cb,Hb,Wb) or the scratch copies, 1 small (B,Cs,Hs,Ws),
-// 2 w (Cs,Cb,4,4).
+// 2 w (Cs,Cb,4,4), 3 and 4 the epilogue's.
 #define B_K_FAST 0
 #include "gemm.glsl"
+#include "epilogue.glsl"
 
-layout(std430, binding = 0) writeonly buffer Out { float big[]; };
 layout(std430, binding = 1) readonly buffer Small { float small[]; };
 layout(std430, binding = 2) readonly buffer Weight { float w[]; };
 
@@ -40,13 +40,13 @@ void setup(uint m0, uint n0) {
 void fetch(uint k0) {
     uint k = k0 + a_k();
     uint tap = (1u - qy + 2u * ((k >> 1) & 1u)) * 4u + 1u - qx + 2u * (k & 1u);
-    for (uint j = 0u; j < A_LOADS; j++) {
+    [[unroll]] for (uint j = 0u; j < A_LOADS; j++) {
         uint m = tile_m0 + a_m(j);
         ra[j] = 0.0;
         if (m < pc.M && k < pc.K)
             ra[j] = w[((k >> 2) * pc.Cb + m) * 16u + tap];
     }
-    for (uint j = 0u; j < B_LOADS; j++) {
+    [[unroll]] for (uint j = 0u; j < B_LOADS; j++) {
         uint kb = k0 + b_k(j);
         int y = tap_y0 - int((kb >> 1) & 1u), x = tap_x0 - int(kb & 1u);
         rb[j] = 0.0;
@@ -60,7 +60,7 @@ void store(uint m, uint n, float v) {
     uint b = n / hw, p = n - b * hw, u = p / wu;
     uint Y = 2u * u + qy, X = 2u * (p - u * wu) + qx;
     if (Y < pc.Hb && X < pc.Wb)
-        big[split * pc.count + ((b * pc.Cb + m) * pc.Hb + Y) * pc.Wb + X] = v;
+        emit(split, ((b * pc.Cb + m) * pc.Hb + Y) * pc.Wb + X, m, v);
 }
 
 void main() {

@@ -7,11 +7,11 @@
 // M = Cs, N = Cb·16 (cb, ky, kx), K = B·Hs·Ws (b, y, x), usually split over
 // z: these sums are long (B·Hs·Ws terms) and the outputs few.
 // bindings: 0 dw (Cs,Cb,4,4) or the scratch copies, 1 small (B,Cs,Hs,Ws),
-// 2 big (B,Cb,Hb,Wb).
+// 2 big (B,Cb,Hb,Wb), 3 and 4 the epilogue's (unused).
 #define B_K_FAST 1
 #include "gemm.glsl"
+#include "epilogue.glsl"
 
-layout(std430, binding = 0) writeonly buffer Out { float dw[]; };
 layout(std430, binding = 1) readonly buffer Small { float small[]; };
 layout(std430, binding = 2) readonly buffer Big { float big[]; };
 
@@ -26,13 +26,13 @@ void setup(uint m0, uint n0) {
 void fetch(uint k0) {
     uint k = k0 + a_k(), hw = pc.Hs * pc.Ws;
     uint b = k / hw, p = k - b * hw, y = p / pc.Ws, x = p - y * pc.Ws;
-    for (uint j = 0u; j < A_LOADS; j++) {
+    [[unroll]] for (uint j = 0u; j < A_LOADS; j++) {
         uint m = tile_m0 + a_m(j);
         ra[j] = 0.0;
         if (m < pc.M && k < pc.K)
             ra[j] = small[(b * pc.Cs + m) * hw + p];
     }
-    for (uint j = 0u; j < B_LOADS; j++) {
+    [[unroll]] for (uint j = 0u; j < B_LOADS; j++) {
         uint n = tile_n0 + b_n(j);
         int Y = int(2u * y + ((n >> 2) & 3u)) - 1, X = int(2u * x + (n & 3u)) - 1;
         rb[j] = 0.0;
@@ -42,7 +42,7 @@ void fetch(uint k0) {
 }
 
 void store(uint m, uint n, float v) {
-    dw[split * pc.count + m * pc.N + n] = v;
+    emit(split, m * pc.N + n, m, v);
 }
 
 void main() {

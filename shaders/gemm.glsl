@@ -1,11 +1,11 @@
-// The tiled matrix product shared by the convolution kernels (conv_*.comp).
-// Each convolution is a product out (M×N) = A (M×K) · B (K×N) whose operands
-// are read straight from the tensors ("implicit GEMM": nothing is copied
-// into a matrix first). A workgroup of WX×WY invocations computes a tile of
-// TM×TN = RM·WY × RN·WX outputs, each invocation an RM×RN block (RM·RN
-// multiply-adds for (RM+RN)/4 vec4 reads of shared memory: on a CPU
-// implementation every read costs one load per lane, so bigger blocks pay
-// there; on GPUs 4×4 often suffices). K is walked TK at a time: every
+// The tiled matrix product shared by the convolution and linear kernels
+// (conv_*.comp, gemm_plain.comp). Each is a product out (M×N) = A (M×K) ·
+// B (K×N) whose operands are read straight from the tensors ("implicit
+// GEMM": nothing is copied into a matrix first). A workgroup of WX×WY
+// invocations computes a tile of TM×TN = RM·WY × RN·WX outputs, each
+// invocation an RM×RN block: RM·RN multiply-adds for (RM+RN)/4 vec4 reads
+// of shared memory (the planner uses 4×4 blocks; 8×8 ran slower on both an
+// H200 and lavapipe, see src/vk/vk_gemm.c). K is walked TK at a time: every
 // invocation fetches its share of the next A and B slices into registers
 // while the current ones, in shared memory, are multiplied. Nothing depends
 // on the subgroup size; the barriers are in uniform control flow.
@@ -23,6 +23,12 @@
 //   void store(uint m, uint n, float v)  writes output (m, n), in range.
 #ifndef GEMM_GLSL
 #define GEMM_GLSL
+
+// Every loop over the accumulators or the fetched values is unrolled, so
+// they index only with constants and stay in registers: a driver that left
+// one such loop rolled would put the whole array in memory (ten times
+// slower on an H200, seen when the epilogue made the store loop large).
+#extension GL_EXT_control_flow_attributes : require
 
 layout(local_size_x_id = 0, local_size_y_id = 1) in;
 layout(constant_id = 2) const uint TK = 16u;
@@ -69,34 +75,34 @@ uint b_n(uint j) { return tid() % TN; }
 // neighbouring invocations read neighbouring vec4s of shared memory.
 void gemm_tile(uint m0, uint n0, uint k_begin, uint k_end) {
     vec4 acc[RM * RN4];
-    for (uint i = 0u; i < RM * RN4; i++)
+    [[unroll]] for (uint i = 0u; i < RM * RN4; i++)
         acc[i] = vec4(0.0);
     uint tx = gl_LocalInvocationID.x, ty = gl_LocalInvocationID.y;
     setup(m0, n0);
     fetch(k_begin);
     for (uint k0 = k_begin; k0 < k_end; k0 += TK) {
         barrier(); // everyone is done reading the previous slices
-        for (uint j = 0u; j < A_LOADS; j++)
+        [[unroll]] for (uint j = 0u; j < A_LOADS; j++)
             As[a_k() * AROW + a_m(j) / 4u][a_m(j) % 4u] = ra[j];
-        for (uint j = 0u; j < B_LOADS; j++)
+        [[unroll]] for (uint j = 0u; j < B_LOADS; j++)
             Bs[b_k(j) * BROW + b_n(j) / 4u][b_n(j) % 4u] = rb[j];
         barrier();
         if (k0 + TK < k_end)
             fetch(k0 + TK); // in flight while we multiply
-        for (uint kk = 0u; kk < TK; kk++) {
+        [[unroll]] for (uint kk = 0u; kk < TK; kk++) {
             vec4 a[RM4], b[RN4];
-            for (uint r = 0u; r < RM4; r++)
+            [[unroll]] for (uint r = 0u; r < RM4; r++)
                 a[r] = As[kk * AROW + ty + r * WY];
-            for (uint c = 0u; c < RN4; c++)
+            [[unroll]] for (uint c = 0u; c < RN4; c++)
                 b[c] = Bs[kk * BROW + tx + c * WX];
-            for (uint i = 0u; i < RM; i++)
-                for (uint c = 0u; c < RN4; c++)
+            [[unroll]] for (uint i = 0u; i < RM; i++)
+                [[unroll]] for (uint c = 0u; c < RN4; c++)
                     acc[i * RN4 + c] += a[i / 4u][i % 4u] * b[c];
         }
     }
-    for (uint i = 0u; i < RM; i++)
-        for (uint c = 0u; c < RN4; c++)
-            for (uint j = 0u; j < 4u; j++) {
+    [[unroll]] for (uint i = 0u; i < RM; i++)
+        [[unroll]] for (uint c = 0u; c < RN4; c++)
+            [[unroll]] for (uint j = 0u; j < 4u; j++) {
                 uint m = m0 + 4u * (ty + (i / 4u) * WY) + i % 4u, n = n0 + 4u * (tx + c * WX) + j;
                 if (m < pc.M && n < pc.N)
                     store(m, n, acc[i * RN4 + c][j]);

@@ -10,20 +10,22 @@
  * it to the device's limits). */
 #define ITEMS(dims) {VK_GRID_ITEMS, 256, dims}
 #define GROUPS(dims) {VK_GRID_GROUPS, 256, dims}
+/* Planned elsewhere (src/vk/vk_gemm.c): only the sizes count here. */
+#define PLANNED(dims) {VK_GRID_GROUPS, 256, dims}
 
 static const vk_kernel kernels[VAE_OP_COUNT] = {
     [VAE_OP_INPUT_CONVERT] = ITEMS(2),
-    [VAE_OP_CONV2D_FWD] = ITEMS(5),
-    [VAE_OP_CONV2D_BWD_INPUT] = ITEMS(5),
-    [VAE_OP_CONV2D_BWD_WEIGHT] = GROUPS(5),
-    [VAE_OP_CONVT_FWD] = ITEMS(5),
-    [VAE_OP_CONVT_BWD_INPUT] = ITEMS(5),
-    [VAE_OP_CONVT_BWD_WEIGHT] = GROUPS(5),
-    [VAE_OP_LINEAR_FWD] = GROUPS(3),
-    [VAE_OP_LINEAR_BWD_INPUT] = ITEMS(3),
-    [VAE_OP_LINEAR_BWD_WEIGHT] = ITEMS(3),
+    [VAE_OP_CONV2D_FWD] = PLANNED(5),
+    [VAE_OP_CONV2D_BWD_INPUT] = PLANNED(5),
+    [VAE_OP_CONV2D_BWD_WEIGHT] = PLANNED(5),
+    [VAE_OP_CONVT_FWD] = PLANNED(5),
+    [VAE_OP_CONVT_BWD_INPUT] = PLANNED(5),
+    [VAE_OP_CONVT_BWD_WEIGHT] = PLANNED(5),
+    [VAE_OP_LINEAR_FWD] = PLANNED(3),
+    [VAE_OP_LINEAR_BWD_INPUT] = PLANNED(3),
+    [VAE_OP_LINEAR_BWD_WEIGHT] = PLANNED(3),
     [VAE_OP_BIAS_FWD] = ITEMS(3),
-    [VAE_OP_BIAS_BWD] = GROUPS(3),
+    [VAE_OP_BIAS_BWD] = PLANNED(3),
     [VAE_OP_LEAKY_RELU_FWD] = ITEMS(1),
     [VAE_OP_LEAKY_RELU_BWD] = ITEMS(1),
     [VAE_OP_RELU_FWD] = ITEMS(1),

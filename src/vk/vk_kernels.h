@@ -1,5 +1,7 @@
 /* The contract between an op (vaevk/program.h) and its kernel
- * (shaders/<name>.comp, see shaders/common.glsl):
+ * (shaders/<name>.comp, see shaders/common.glsl), for every op but the
+ * convolutions, linear layers and bias gradient (tiled products and split
+ * sums: src/vk/vk_gemm.h):
  *   bindings  the op's tensors t[0..k) in order, storage buffers of set 0,
  *             each bound at the tensor's own offset and range;
  *   push      vk_push: the op's d[] and f[], the work count n and the
@@ -9,9 +11,9 @@
  *             each a sum of `terms` terms computed by a segment of seg
  *             invocations that combine their partial sums in shared memory
  *             (shaders/reduce.glsl).
- * vk_op_shape gives n, the terms and the words each tensor must hold, so a
- * program whose tensors are too small is refused instead of writing out of
- * bounds. */
+ * vk_op_shape gives n, the terms and the words each tensor must hold (for
+ * every op), so a program whose tensors are too small is refused instead
+ * of writing out of bounds. */
 #ifndef VAEVK_VK_KERNELS_H
 #define VAEVK_VK_KERNELS_H
 

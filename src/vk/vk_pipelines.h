@@ -7,8 +7,8 @@
 #include "vk/vk_context.h"
 #include "vk/vk_shaders.h"
 
-#define VK_MAX_SPEC 5
-#define VK_MAX_PIPELINES 64
+#define VK_MAX_SPEC 6
+#define VK_MAX_PIPELINES 128
 
 typedef struct {
     const vk_shader *shader;

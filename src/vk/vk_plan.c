@@ -1,7 +1,8 @@
+/* Planning ops (vk_plan.h): tensors checked, kernels picked, fusion. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "vk/vk_conv.h"
 #include "vk/vk_kernels.h"
 #include "vk/vk_plan.h"
 
@@ -28,7 +29,7 @@ static int check_tensor(vk_backend *b, vae_tensor t, uint64_t need, char *err, s
     return 0;
 }
 
-static vk_access tensor_access(vae_tensor t, int written) {
+vk_access vk_tensor_access(vae_tensor t, int written) {
     return (vk_access){t.arena, t.offset, (uint64_t)t.offset + t.count, written};
 }
 
@@ -41,8 +42,7 @@ static unsigned written_mask(vae_op_kind kind) {
     }
 }
 
-/* The largest power of two <= want that the device allows, or 0. */
-static uint32_t pick_local_size(const VkPhysicalDeviceLimits *l, uint32_t want, int shared_per_invocation) {
+uint32_t vk_pick_local_size(const VkPhysicalDeviceLimits *l, uint32_t want, int shared_per_invocation) {
     uint32_t cap = l->maxComputeWorkGroupSize[0];
     if (l->maxComputeWorkGroupInvocations < cap)
         cap = l->maxComputeWorkGroupInvocations;
@@ -53,18 +53,18 @@ static uint32_t pick_local_size(const VkPhysicalDeviceLimits *l, uint32_t want, 
     return want;
 }
 
-static uint32_t grid(const VkPhysicalDeviceLimits *l, uint64_t items, uint32_t per_group) {
+uint32_t vk_groups_for(const VkPhysicalDeviceLimits *l, uint64_t items, uint32_t per_group) {
     uint64_t groups = (items + per_group - 1) / per_group;
     if (groups > l->maxComputeWorkGroupCount[0])
         groups = l->maxComputeWorkGroupCount[0];
     return groups ? (uint32_t)groups : 1;
 }
 
-static int get_pipeline(vk_backend *b, const vk_shader *s, const uint32_t spec[VK_MAX_SPEC],
-                        uint32_t bindings, uint32_t push_bytes, vk_step *st, char *err, size_t errlen) {
+int vk_step_pipeline(vk_backend *b, const vk_shader *s, const uint32_t spec[VK_MAX_SPEC],
+                     uint32_t bindings, uint32_t push_bytes, vk_step *st, char *err, size_t errlen) {
     vk_pipeline_key key = {s, {0}, bindings, push_bytes};
     memcpy(key.spec, spec, sizeof key.spec);
-    if (push_bytes > b->ctx.props.limits.maxPushConstantsSize) {
+    if (push_bytes > sizeof st->push || push_bytes > b->ctx.props.limits.maxPushConstantsSize) {
         snprintf(err, errlen, "%u bytes of push constants exceed the device's %u", push_bytes,
                  b->ctx.props.limits.maxPushConstantsSize);
         return -1;
@@ -79,7 +79,7 @@ static int plan_simple(vk_backend *b, const vae_op *op, const vk_op_size *size, 
                        char *err, size_t errlen) {
     const VkPhysicalDeviceLimits *l = &b->ctx.props.limits;
     const vk_kernel *k = vk_kernel_get(op->kind);
-    uint32_t ls = pick_local_size(l, k->local_size, k->grid == VK_GRID_GROUPS);
+    uint32_t ls = vk_pick_local_size(l, k->local_size, k->grid == VK_GRID_GROUPS);
     if (ls == 0) {
         snprintf(err, errlen, "the device's compute limits are too small for the %s kernel",
                  vk_shaders[op->kind].name);
@@ -87,7 +87,7 @@ static int plan_simple(vk_backend *b, const vae_op *op, const vk_op_size *size, 
     }
     uint32_t n = (uint32_t)vae_op_tensor_count(op->kind);
     const uint32_t spec[VK_MAX_SPEC] = {ls};
-    if (get_pipeline(b, &vk_shaders[op->kind], spec, n, sizeof(vk_push), st, err, errlen) != 0)
+    if (vk_step_pipeline(b, &vk_shaders[op->kind], spec, n, sizeof(vk_push), st, err, errlen) != 0)
         return -1;
     vk_push push = {.n = size->work, .seg = 1};
     memcpy(push.d, op->d, sizeof push.d);
@@ -96,62 +96,102 @@ static int plan_simple(vk_backend *b, const vae_op *op, const vk_op_size *size, 
         push.seg = vk_segment(size->terms, ls);
     memcpy(st->push, &push, sizeof push);
     for (uint32_t i = 0; i < n; i++)
-        st->bind[i] = tensor_access(op->t[i], written_mask(op->kind) >> i & 1);
-    st->groups[0] = grid(l, size->work, k->grid == VK_GRID_ITEMS ? ls : ls / push.seg);
+        st->bind[i] = vk_tensor_access(op->t[i], written_mask(op->kind) >> i & 1);
+    st->groups[0] = vk_groups_for(l, size->work, k->grid == VK_GRID_ITEMS ? ls : ls / push.seg);
     st->groups[1] = st->groups[2] = 1;
     snprintf(st->label, sizeof st->label, "%s", vae_op_name(op->kind));
     return 0;
 }
 
-/* A convolution: the tiled product, then the split sum if K is split. */
-static int plan_conv(vk_backend *b, const vae_op *op, vk_step *st, uint64_t *scratch_words,
-                     char *err, size_t errlen) {
-    const VkPhysicalDeviceLimits *l = &b->ctx.props.limits;
-    vk_conv_plan p;
-    if (vk_conv_plan_op(op, &b->ctx.props, &p, err, errlen) != 0 ||
-        get_pipeline(b, &vk_conv_shaders[p.kind], p.spec, 3, sizeof p.push, &st[0], err, errlen) != 0)
-        return -1;
-    memcpy(st[0].push, &p.push, sizeof p.push);
-    vk_access out = tensor_access(op->t[p.tensor[0]], 1);
-    vk_access scratch = {VK_SCRATCH_BUFFER, 0, p.scratch_words, 1};
-    st[0].bind[0] = p.scratch_words ? scratch : out;
-    st[0].bind[1] = tensor_access(op->t[p.tensor[1]], 0);
-    st[0].bind[2] = tensor_access(op->t[p.tensor[2]], 0);
-    memcpy(st[0].groups, p.groups, sizeof p.groups);
-    snprintf(st[0].label, sizeof st[0].label, "%s %ux%ux%u tile %ux%u split %u", vae_op_name(op->kind),
-             p.push.M, p.push.N * (p.kind == VK_CONV_SCATTER ? 4 : 1), p.push.K, p.tile_m, p.tile_n, p.push.splits);
-    if (!p.scratch_words)
-        return 1;
-    if (p.scratch_words > *scratch_words)
-        *scratch_words = p.scratch_words;
-    uint32_t ls = pick_local_size(l, 256, 0);
-    const uint32_t spec[VK_MAX_SPEC] = {ls};
-    if (get_pipeline(b, &vk_split_sum_shader, spec, 2, sizeof p.push, &st[1], err, errlen) != 0)
-        return -1;
-    memcpy(st[1].push, &p.push, sizeof p.push);
-    st[1].bind[0] = out;
-    st[1].bind[1] = scratch;
-    st[1].bind[1].written = 0;
-    st[1].groups[0] = grid(l, p.push.count, ls);
-    st[1].groups[1] = st[1].groups[2] = 1;
-    snprintf(st[1].label, sizeof st[1].label, "split_sum");
-    return 2;
-}
-
-int vk_plan_op(vk_backend *b, const vae_op *op, vk_step *steps, uint64_t *scratch_words,
-               char *err, size_t errlen) {
-    vk_op_size size;
-    memset(steps, 0, VK_STEPS_PER_OP * sizeof *steps);
-    if (vk_op_shape(op, &size, err, errlen) != 0)
+/* Checks an op's sizes and tensors; fills size. */
+static int check_op(vk_backend *b, const vae_op *op, vk_op_size *size, char *err, size_t errlen) {
+    if (vk_op_shape(op, size, err, errlen) != 0)
         return -1;
     for (int k = 0; k < vae_op_tensor_count(op->kind); k++) {
         char why[384];
-        if (check_tensor(b, op->t[k], size.need[k], why, sizeof why) != 0) {
+        if (check_tensor(b, op->t[k], size->need[k], why, sizeof why) != 0) {
             snprintf(err, errlen, "tensor %d: %s", k, why);
             return -1;
         }
     }
-    if (vk_is_conv(op->kind))
-        return plan_conv(b, op, steps, scratch_words, err, errlen);
+    return 0;
+}
+
+static int same(vae_tensor a, vae_tensor b) {
+    return a.arena == b.arena && a.offset == b.offset && a.count == b.count;
+}
+
+static int overlap(vae_tensor a, vae_tensor b) {
+    return a.arena == b.arena && a.offset < b.offset + b.count && b.offset < a.offset + a.count;
+}
+
+/* VAEVK_NO_FUSION=1: every op its own dispatch (to compare). */
+static int no_fusion(void) {
+    const char *v = getenv("VAEVK_NO_FUSION");
+    return v && strcmp(v, "1") == 0;
+}
+
+static uint32_t activation_bits(vae_op_kind kind) {
+    switch (kind) {
+    case VAE_OP_LEAKY_RELU_FWD: return VK_EPI_LEAKY_RELU;
+    case VAE_OP_RELU_FWD: return VK_EPI_RELU;
+    default: return 0; /* tanh is not fused: see shaders/epilogue.glsl */
+    }
+}
+
+/* Which of the ops after a forward product `op` fold into its epilogue:
+ * the bias added in place to its whole output, channel by channel as the
+ * product's rows, then an activation of that output into a tensor that
+ * none of the product's inputs share. Returns how many (0..2). */
+static int fuse(vk_backend *b, const vae_op *op, const vae_op *next, int remaining, vk_epilogue *e) {
+    memset(e, 0, sizeof *e);
+    vk_gemm_plan p;
+    vk_op_size size;
+    char ignored[512];
+    if (remaining < 1 || no_fusion() ||
+        !(op->kind == VAE_OP_CONV2D_FWD || op->kind == VAE_OP_CONVT_FWD || op->kind == VAE_OP_LINEAR_FWD) ||
+        vk_gemm_plan_op(op, &b->ctx.props, &p, ignored, sizeof ignored) != 0)
+        return 0;
+    const vae_op *bias = &next[0];
+    vae_tensor out = op->t[0];
+    if (bias->kind != VAE_OP_BIAS_FWD || check_op(b, bias, &size, ignored, sizeof ignored) != 0 ||
+        !same(bias->t[0], out) || (uint32_t)bias->d[1] != p.push.epi_c || (uint32_t)bias->d[2] != p.push.epi_n ||
+        (uint64_t)bias->d[0] * bias->d[1] * bias->d[2] != p.push.count || overlap(bias->t[1], out))
+        return 0;
+    e->bits = VK_EPI_BIAS;
+    e->bias = bias->t[1];
+    if (remaining < 2)
+        return 1;
+    const vae_op *act = &next[1];
+    uint32_t kind = activation_bits(act->kind);
+    if (kind == 0 || check_op(b, act, &size, ignored, sizeof ignored) != 0 || !same(act->t[1], out) ||
+        (uint32_t)act->d[0] != p.push.count)
+        return 1;
+    for (int k = 0; k < 3; k++)
+        if (overlap(act->t[0], op->t[k]))
+            return 1;
+    if (overlap(act->t[0], e->bias))
+        return 1;
+    e->bits |= kind << VK_EPI_ACT_SHIFT;
+    e->slope = act->f[0];
+    e->act = act->t[0];
+    return 2;
+}
+
+int vk_plan_op(vk_backend *b, const vae_op *ops, int remaining, vk_step *steps, int *consumed,
+               uint64_t *scratch_words, char *err, size_t errlen) {
+    vk_op_size size;
+    const vae_op *op = &ops[0];
+    memset(steps, 0, VK_STEPS_PER_OP * sizeof *steps);
+    *consumed = 1;
+    if (check_op(b, op, &size, err, errlen) != 0)
+        return -1;
+    if (vk_uses_gemm(op->kind)) {
+        vk_epilogue e;
+        *consumed += fuse(b, op, ops + 1, remaining - 1, &e);
+        return vk_plan_gemm(b, op, &e, steps, scratch_words, err, errlen);
+    }
+    if (op->kind == VAE_OP_BIAS_BWD)
+        return vk_plan_bias_bwd(b, op, steps, scratch_words, err, errlen);
     return plan_simple(b, op, &size, steps, err, errlen) == 0 ? 1 : -1;
 }

@@ -157,9 +157,9 @@ static int record_commands(vk_backend *b, const vk_step *steps, int n, vae_recor
 /* Plans every op; returns the number of steps, or -1. */
 static int plan_all(vk_backend *b, const vae_program *prog, vk_step *steps, uint64_t *scratch) {
     int n = 0;
-    for (int i = 0; i < prog->count; i++) {
+    for (int i = 0, used = 1; i < prog->count; i += used) {
         char why[400];
-        int k = vk_plan_op(b, &prog->ops[i], steps + n, scratch, why, sizeof why);
+        int k = vk_plan_op(b, &prog->ops[i], prog->count - i, steps + n, &used, scratch, why, sizeof why);
         if (k < 0) {
             snprintf(b->base.error, sizeof b->base.error, "op %d (%s): %s", i, vae_op_name(prog->ops[i].kind), why);
             return -1;

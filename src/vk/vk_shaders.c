@@ -4,12 +4,10 @@
 
 #include "shaders/input_convert.h"
 #include "shaders/conv_gather.h"
+#include "shaders/gemm_plain.h"
 #include "shaders/conv_scatter.h"
 #include "shaders/conv_weight.h"
 #include "shaders/split_sum.h"
-#include "shaders/linear_fwd.h"
-#include "shaders/linear_bwd_input.h"
-#include "shaders/linear_bwd_weight.h"
 #include "shaders/bias_fwd.h"
 #include "shaders/bias_bwd.h"
 #include "shaders/leaky_relu_fwd.h"
@@ -32,9 +30,6 @@
 
 const vk_shader vk_shaders[VAE_OP_COUNT] = {
     SHADER(INPUT_CONVERT, input_convert),
-    SHADER(LINEAR_FWD, linear_fwd),
-    SHADER(LINEAR_BWD_INPUT, linear_bwd_input),
-    SHADER(LINEAR_BWD_WEIGHT, linear_bwd_weight),
     SHADER(BIAS_FWD, bias_fwd),
     SHADER(BIAS_BWD, bias_bwd),
     SHADER(LEAKY_RELU_FWD, leaky_relu_fwd),
@@ -54,12 +49,13 @@ const vk_shader vk_shaders[VAE_OP_COUNT] = {
     SHADER(ADAM, adam),
 };
 
-#define CONV(name) {#name, name##_spv, sizeof name##_spv}
+#define GEMM(name) {#name, name##_spv, sizeof name##_spv}
 
-const vk_shader vk_conv_shaders[VK_CONV_KINDS] = {
-    [VK_CONV_GATHER] = CONV(conv_gather),
-    [VK_CONV_SCATTER] = CONV(conv_scatter),
-    [VK_CONV_WEIGHT] = CONV(conv_weight),
+const vk_shader vk_gemm_shaders[VK_GEMM_KINDS] = {
+    [VK_CONV_GATHER] = GEMM(conv_gather),
+    [VK_CONV_SCATTER] = GEMM(conv_scatter),
+    [VK_CONV_WEIGHT] = GEMM(conv_weight),
+    [VK_GEMM_PLAIN] = GEMM(gemm_plain),
 };
 
-const vk_shader vk_split_sum_shader = CONV(split_sum);
+const vk_shader vk_split_sum_shader = GEMM(split_sum);

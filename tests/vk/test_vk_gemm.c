@@ -1,10 +1,12 @@
-/* The tiled convolution kernels (src/vk/vk_conv.c, shaders/conv_*.comp)
+/* The tiled matrix-product kernels (src/vk/vk_gemm.c, shaders/conv_*.comp,
+ * shaders/gemm_plain.comp) behind the convolutions and linear layers,
  * against the CPU reference at sizes that exercise what the small cases of
  * test_vk_ops cannot: several tiles in both directions with ragged edges,
  * K not a multiple of the tile's K step, K split over workgroups (and the
- * split sum), odd image sizes, and one layer of the real model. Every
- * case runs with the planner's own choice, with each tile shape forced,
- * and with K forced into 1 and 5 parts.
+ * split sum, accumulating too), odd image sizes, and layers of the real
+ * model; and the bias gradient, summed in parts the same way. Every case
+ * runs with the planner's own choice, with each tile shape forced, and
+ * with K forced into 1 and 5 parts.
  *
  * Checked: normalized MSE Σ(gpu-cpu)²/Σcpu² <= 1e-10 (the per-op bound of
  * test_vk_ops: fp32 partial sums of at most 2048 terms against double sums
@@ -12,7 +14,7 @@
  * guard words around the output). Under the validation layer. */
 #include "vk_check.h"
 
-#include "vk/vk_conv.h"
+#include "vk/vk_gemm.h"
 #include "vk/vk_kernels.h"
 
 #define NMSE_BOUND 1e-10
@@ -21,7 +23,7 @@
 
 typedef struct {
     vae_op_kind kind;
-    int32_t d[5]; /* B, Cin, H, W, Cout */
+    int32_t d[5]; /* B, Cin, H, W, Cout; linear: B, I, O, accumulate */
 } conv_case;
 
 static const conv_case cases[] = {
@@ -43,6 +45,18 @@ static const conv_case cases[] = {
     {VAE_OP_CONV2D_BWD_WEIGHT, {4, 3, 64, 64, 8}},
     {VAE_OP_CONVT_FWD, {2, 8, 32, 32, 3}},
     {VAE_OP_CONVT_BWD_WEIGHT, {4, 8, 32, 32, 3}},
+    /* linear layers: ragged tiles, and the model's heads (K = 4096 split) */
+    {VAE_OP_LINEAR_FWD, {70, 300, 130}},
+    {VAE_OP_LINEAR_BWD_INPUT, {70, 300, 130, 0}},
+    {VAE_OP_LINEAR_BWD_INPUT, {70, 300, 130, 1}},
+    {VAE_OP_LINEAR_BWD_WEIGHT, {70, 300, 130}},
+    {VAE_OP_LINEAR_FWD, {8, 4096, 128}},
+    {VAE_OP_LINEAR_BWD_INPUT, {8, 4096, 128, 1}},
+    {VAE_OP_LINEAR_BWD_WEIGHT, {8, 4096, 128}},
+    /* bias gradients, summed in parts and then by split_sum */
+    {VAE_OP_BIAS_BWD, {3, 7, 101}},
+    {VAE_OP_BIAS_BWD, {16, 3, 4096}},
+    {VAE_OP_BIAS_BWD, {5, 300, 16}},
 };
 
 static int fails;
@@ -60,7 +74,8 @@ static uint32_t place(one_op *p, vae_arena a, uint32_t count) {
 }
 
 /* The op's tensors (output in GRADS, inputs in ACTS and PARAMS) between
- * guard words, inputs uniform in [-1, 1]. */
+ * guard words, all uniform in [-1, 1] (the output's old values matter
+ * when a linear backward-input accumulates). */
 static void lay_out(const conv_case *c, one_op *p, uint64_t seed) {
     memset(p, 0, sizeof *p);
     p->op.kind = c->kind;
@@ -72,7 +87,7 @@ static void lay_out(const conv_case *c, one_op *p, uint64_t seed) {
         exit(1);
     }
     static const vae_arena arena[3] = {VAE_ARENA_GRADS, VAE_ARENA_ACTS, VAE_ARENA_PARAMS};
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < vae_op_tensor_count(c->kind); k++) {
         uint32_t n = (uint32_t)size.need[k];
         p->op.t[k] = (vae_tensor){arena[k], place(p, arena[k], n), n};
     }
@@ -81,7 +96,7 @@ static void lay_out(const conv_case *c, one_op *p, uint64_t seed) {
         for (uint32_t i = 0; i < p->words[a]; i++)
             p->init[a][i] = GUARD_WORD;
     }
-    for (int k = 1; k < 3; k++) {
+    for (int k = 0; k < vae_op_tensor_count(c->kind); k++) {
         float *x = (float *)p->init[p->op.t[k].arena] + p->op.t[k].offset;
         for (uint32_t i = 0; i < p->op.t[k].count; i++)
             x[i] = vkt_uniform(&seed, -1.0f, 1.0f);
@@ -129,10 +144,10 @@ static void free_arenas(uint32_t *x[VAE_ARENA_COUNT]) {
 static void check(const conv_case *c, const one_op *p, uint32_t *const ref[VAE_ARENA_COUNT],
                   vae_backend *gpu, int tile, uint32_t splits) {
     uint32_t *g[VAE_ARENA_COUNT] = {0};
-    vk_conv_force(tile, splits);
+    vk_gemm_force(tile, splits);
     char dims[96];
-    snprintf(dims, sizeof dims, "B=%d Cin=%d H=%d W=%d Cout=%d tile %d split %u", c->d[0], c->d[1], c->d[2],
-             c->d[3], c->d[4], tile, splits);
+    snprintf(dims, sizeof dims, "d=%d,%d,%d,%d,%d tile %d split %u", c->d[0], c->d[1], c->d[2], c->d[3],
+             c->d[4], tile, splits);
     if (run_on(gpu, p, g) != 0) {
         printf("FAIL %s %s: %s\n", vae_op_name(c->kind), dims, gpu->error);
         fails++;
@@ -166,14 +181,14 @@ int main(void) {
             return 1;
         }
         check(&cases[i], &p, ref, gpu, -1, 0);
-        for (int t = 0; t < vk_conv_tile_count(); t++)
+        for (int t = 0; t < vk_gemm_tile_count() && cases[i].kind != VAE_OP_BIAS_BWD; t++)
             check(&cases[i], &p, ref, gpu, t, 0);
         check(&cases[i], &p, ref, gpu, -1, 1);
         check(&cases[i], &p, ref, gpu, -1, 5);
         free_arenas(ref);
         free_arenas(p.init);
     }
-    vk_conv_force(-1, 0);
+    vk_gemm_force(-1, 0);
     cpu->vt->destroy(cpu);
     gpu->vt->destroy(gpu);
     fails += vkt_validation_verdict();
