@@ -41,6 +41,8 @@ typedef struct vae_dataset vae_dataset;
 struct vae_dataset {
     long count;
     int unbounded;            /* images past count exist too (synthetic) */
+    int costly_read;          /* a read computes (synthetic renders): the loader
+                               * spreads each batch over several threads */
     long files;               /* image files found (folders and caches) */
     long skipped;             /* of those, the ones that could not be used */
     const char *skipped_list; /* one "path: reason" line each, or NULL */
@@ -147,6 +149,8 @@ void vae_split_free(vae_split *s);
  * perm = vae_dataset_shuffle(n, seed, e): the same batches an uninterrupted
  * run sees, from any first step. */
 #define VAE_LOADER_SLOTS 3
+/* Threads that read one batch together when reads compute (costly_read). */
+#define VAE_LOADER_MAX_WORKERS 16
 
 typedef struct vae_loader vae_loader;
 

@@ -30,6 +30,7 @@ static int open_synthetic(long count, uint64_t seed, vae_dataset **out, char *er
     }
     s->base.count = count;
     s->base.unbounded = 1;
+    s->base.costly_read = 1; /* ~0.3 ms a face: one thread feeds ~3,000 images/s */
     s->base.read = synthetic_read;
     s->base.close = synthetic_close;
     s->seed = seed;

@@ -1,12 +1,14 @@
 /* The batch loader: one thread fills a ring of VAE_LOADER_SLOTS batch
  * buffers, step after step, while the trainer works on the batch it was
  * handed. Slot s % SLOTS holds step s; the thread runs at most SLOTS - 1
- * steps ahead (the trainer holds the remaining slot). */
+ * steps ahead (the trainer holds the remaining slot). A dataset whose reads
+ * compute (the synthetic faces) has each batch split over `workers` threads. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "vaevk/dataset.h"
 
@@ -16,6 +18,7 @@ struct vae_loader {
     long n, steps_per_epoch;
     int batch;
     uint64_t seed;
+    int workers;         /* threads that read one batch together */
     long *perm;          /* the shuffle of perm_epoch (loader thread only) */
     long perm_epoch;
     uint8_t *slots[VAE_LOADER_SLOTS];
@@ -37,6 +40,26 @@ static double seconds_now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* One worker's share of a batch: images worker, worker + workers, ... */
+typedef struct {
+    vae_loader *l;
+    long first;
+    uint8_t *out;
+    int worker, status;
+    pthread_t thread;
+} batch_part;
+
+static void *read_part(void *arg) {
+    batch_part *p = arg;
+    vae_loader *l = p->l;
+    p->status = 0;
+    for (int i = p->worker; i < l->batch && p->status == 0; i += l->workers) {
+        long k = l->perm[p->first + i], image = l->index ? l->index[k] : k;
+        p->status = l->ds->read(l->ds, image, p->out + (size_t)i * VAE_DATA_IMAGE_BYTES);
+    }
+    return NULL;
+}
+
 /* Assembles step `step` into out (batch, 64, 64, 3). */
 static int fill(vae_loader *l, long step, uint8_t *out) {
     long epoch = step / l->steps_per_epoch, first = (step % l->steps_per_epoch) * l->batch;
@@ -44,14 +67,23 @@ static int fill(vae_loader *l, long step, uint8_t *out) {
         vae_dataset_shuffle(l->perm, l->n, l->seed, (uint32_t)epoch);
         l->perm_epoch = epoch;
     }
-    for (int i = 0; i < l->batch; i++) {
-        long k = l->perm[first + i], image = l->index ? l->index[k] : k;
-        if (l->ds->read(l->ds, image, out + (size_t)i * VAE_DATA_IMAGE_BYTES) != 0) {
-            snprintf(l->error, sizeof l->error, "%s", l->ds->error);
-            return -1;
-        }
+    batch_part parts[VAE_LOADER_MAX_WORKERS];
+    int created[VAE_LOADER_MAX_WORKERS] = {0}, status = 0;
+    for (int w = 0; w < l->workers; w++) {
+        parts[w] = (batch_part){.l = l, .first = first, .out = out, .worker = w};
+        /* worker 0 is this thread, and so is any helper that cannot start */
+        created[w] = w > 0 && pthread_create(&parts[w].thread, NULL, read_part, &parts[w]) == 0;
     }
-    return 0;
+    for (int w = 0; w < l->workers; w++) {
+        if (created[w])
+            pthread_join(parts[w].thread, NULL);
+        else
+            read_part(&parts[w]);
+        status |= parts[w].status;
+    }
+    if (status != 0)
+        snprintf(l->error, sizeof l->error, "%s", l->ds->error);
+    return status ? -1 : 0;
 }
 
 static void *loader_thread(void *arg) {
@@ -92,7 +124,13 @@ int vae_loader_start(vae_loader **out, vae_dataset *ds, const long *index, long 
     }
     *l = (vae_loader){.ds = ds, .index = index, .n = n, .steps_per_epoch = n / batch,
                       .batch = batch, .seed = seed, .perm_epoch = -1,
-                      .next_fill = first_step, .next_take = first_step};
+                      .next_fill = first_step, .next_take = first_step, .workers = 1};
+    if (ds->costly_read) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        l->workers = (int)(cores < 1 ? 1 : cores > VAE_LOADER_MAX_WORKERS ? VAE_LOADER_MAX_WORKERS : cores);
+        if (l->workers > batch)
+            l->workers = batch;
+    }
     int ok = (l->perm = malloc((size_t)n * sizeof *l->perm)) != NULL;
     for (int s = 0; s < VAE_LOADER_SLOTS; s++)
         ok = ok && (l->slots[s] = malloc((size_t)batch * VAE_DATA_IMAGE_BYTES)) != NULL;
