@@ -73,6 +73,21 @@ static int png_width(const uint8_t *p, size_t len) {
     return (int)((uint32_t)p[16] << 24 | (uint32_t)p[17] << 16 | (uint32_t)p[18] << 8 | p[19]);
 }
 
+/* At most this many per-epoch grids go into the page, evenly spaced with the
+ * first and the last always among them: a long run would otherwise make a
+ * page of tens of megabytes. */
+#define REPORT_MAX_EPOCH_GRIDS 8
+
+/* Whether grid i of n is one of the evenly spaced ones shown. */
+static int grid_shown(int i, int n) {
+    if (n <= REPORT_MAX_EPOCH_GRIDS)
+        return 1;
+    for (int k = 0; k < REPORT_MAX_EPOCH_GRIDS; k++)
+        if (i == (int)((long)k * (n - 1) / (REPORT_MAX_EPOCH_GRIDS - 1)))
+            return 1;
+    return 0;
+}
+
 static void samples_section(report_page *pg) {
     char *names[1000];
     int n = 0, epoch;
@@ -89,10 +104,18 @@ static void samples_section(report_page *pg) {
     sb_puts(&pg->html, "<h2 id='samples'>Samples after each epoch</h2>\n");
     if (n == 0)
         sb_puts(&pg->html, "<p>No samples_epoch_NNN.png in the run directory yet.</p>\n");
-    else
+    else if (n <= REPORT_MAX_EPOCH_GRIDS)
         sb_puts(&pg->html, "<p>z ~ N(0, I), the same z every epoch.</p>\n<div class='row'>\n");
+    else
+        sb_printf(&pg->html, "<p>z ~ N(0, I), the same z every epoch; %d of the %d epochs, evenly "
+                             "spaced (all are in the run directory).</p>\n<div class='row'>\n",
+                  REPORT_MAX_EPOCH_GRIDS, n);
     for (int i = 0; i < n; i++) {
         char path[1400], id[64], alt[96];
+        if (!grid_shown(i, n)) {
+            free(names[i]);
+            continue;
+        }
         size_t len;
         snprintf(path, sizeof path, "%s/%s", pg->dir, names[i]);
         sscanf(names[i], "samples_epoch_%d", &epoch);
