@@ -35,6 +35,10 @@ struct vae_backend {
     char name[160];   /* e.g. "cpu (reference)" or "Vulkan 0: NVIDIA H200" */
     int is_cpu;
     char error[512];
+    /* Size limits a layout must respect, in bytes; 0 = none. The trainer
+     * checks them before allocating, to name a batch size that fits. */
+    uint64_t max_tensor_bytes;  /* one tensor (Vulkan: maxStorageBufferRange) */
+    uint64_t max_arena_bytes;   /* one arena (Vulkan: maxMemoryAllocationSize) */
 };
 
 /* Submit and wait. */

@@ -31,6 +31,62 @@ float vae_beta_at(const vae_train_options *o, long step, long steps_per_epoch) {
     return (float)((double)o->beta_max * (double)step / ramp);
 }
 
+/* The first limit of the backend that a layout of `batch` breaks, as a
+ * phrase ("a 160 MiB activation tensor, over the device's 128 MiB
+ * maxStorageBufferRange"), or NULL when it fits. */
+static const char *over_limit(const vae_backend *be, const vae_config *cfg, int batch,
+                              char *why, size_t whylen) {
+    static const char *arena_names[VAE_ARENA_COUNT] = {"parameter", "gradient", "Adam m",
+                                                       "Adam v", "activation", "input"};
+    vae_layout lay;
+    vae_layout_init(&lay, cfg, batch);
+    for (int a = 0; a < VAE_ARENA_COUNT; a++) {
+        uint64_t bytes = (uint64_t)lay.arena_words[a] * 4;
+        if (be->max_arena_bytes && bytes > be->max_arena_bytes) {
+            snprintf(why, whylen, "a %llu MiB %s arena, over this device's %llu MiB "
+                     "maxMemoryAllocationSize", (unsigned long long)(bytes >> 20), arena_names[a],
+                     (unsigned long long)(be->max_arena_bytes >> 20));
+            return why;
+        }
+    }
+    /* the largest activation: the first encoder level's, or the image */
+    uint64_t largest = 0;
+    for (int l = 0; l < VAE_LEVELS; l++) {
+        if (lay.enc_pre[l].count > largest) largest = lay.enc_pre[l].count;
+        if (lay.dec_pre[l].count > largest) largest = lay.dec_pre[l].count;
+    }
+    if (lay.x.count > largest) largest = lay.x.count;
+    if (be->max_tensor_bytes && largest * 4 > be->max_tensor_bytes) {
+        snprintf(why, whylen, "a %llu MiB activation tensor, over this device's %llu MiB "
+                 "maxStorageBufferRange", (unsigned long long)((largest * 4) >> 20),
+                 (unsigned long long)(be->max_tensor_bytes >> 20));
+        return why;
+    }
+    return NULL;
+}
+
+/* Refuses a batch the device cannot hold, naming the limit and the largest
+ * batch that fits. */
+static int check_batch_fits(vae_backend *be, const vae_config *cfg, int batch) {
+    char why[256];
+    if (!over_limit(be, cfg, batch, why, sizeof why))
+        return 0;
+    int lo = 0, hi = batch; /* lo fits (0 trivially), hi does not */
+    while (hi - lo > 1) {
+        int mid = lo + (hi - lo) / 2;
+        char ignored[256];
+        if (over_limit(be, cfg, mid, ignored, sizeof ignored))
+            hi = mid;
+        else
+            lo = mid;
+    }
+    if (lo >= 1)
+        snprintf(be->error, sizeof be->error, "batch %d needs %s: --batch %d fits", batch, why, lo);
+    else
+        snprintf(be->error, sizeof be->error, "even batch 1 needs %s: use smaller --channels", why);
+    return -1;
+}
+
 int vae_trainer_init(vae_trainer *t, vae_backend *be, const vae_config *cfg, int batch,
                      uint64_t seed, float lr, int flip) {
     memset(t, 0, sizeof *t);
@@ -39,7 +95,7 @@ int vae_trainer_init(vae_trainer *t, vae_backend *be, const vae_config *cfg, int
     t->lr = lr;
     t->flip = flip;
     vae_layout_init(&t->lay, cfg, batch);
-    if (be->vt->alloc_arenas(be, t->lay.arena_words) != 0)
+    if (check_batch_fits(be, cfg, batch) != 0 || be->vt->alloc_arenas(be, t->lay.arena_words) != 0)
         return -1;
     vae_step_options opts = {.from_pixels = 1, .eps_from_rng = 1, .adam = 1};
     for (int s = 0; s < VAE_IO_SLOTS; s++) {

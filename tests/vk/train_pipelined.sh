@@ -44,4 +44,7 @@ if [ "$rows" -eq 20 ] && awk "BEGIN { exit !($rel <= 1e-5) }"; then
 else
     fail "logged steps: $rows rows, worst relative difference $rel (wanted 20 rows within 1e-5)"
 fi
+
+# a batch the device cannot hold: one line naming the limit and a batch that fits
+expect_error "fits" train --device 0 --batch 60000 --synthetic-count 60000 --out "$TMP/huge" --quiet
 finish
