@@ -25,8 +25,15 @@ if [ -n "$missing" ]; then
     echo "setup: installing$missing"
     if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
     export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -q >/dev/null
-    $sudo apt-get install -y -q --no-install-recommends $missing >/dev/null
+    log=$(mktemp)
+    if ! { $sudo apt-get update -q && $sudo apt-get install -y -q --no-install-recommends $missing; } \
+        >"$log" 2>&1; then
+        cat "$log"
+        rm -f "$log"
+        echo "setup: installing the packages failed (see above)" >&2
+        exit 1
+    fi
+    rm -f "$log"
 fi
 
 if [ ! -f "$build_dir/build.ninja" ]; then
