@@ -316,17 +316,25 @@ int cmd_train(int argc, char **argv) {
     const char *dir = NULL;
     char err[600];
     vae_backend *be = NULL;
-    if (prepare_state(&r, &dir) != 0 || open_data(&r, dir) != 0)
-        goto fail;
-    if (make_dirs(dir, err, sizeof err) != 0) {
-        fprintf(stderr, "vae-vk train: %s\n", err);
-        goto fail;
-    }
-    if (!(be = cli_open_backend("train", r.device, r.quiet)))
+    /* the device first: a bad --device or batch leaves no run directory behind */
+    if (prepare_state(&r, &dir) != 0 || !(be = cli_open_backend("train", r.device, r.quiet)))
         goto fail;
     if (vae_trainer_init(&r.trainer, be, &r.o.model, r.o.batch, r.o.seed, r.o.lr, r.o.flip) != 0) {
         fprintf(stderr, "vae-vk train: %s\n", be->error);
         goto fail;
+    }
+    if (make_dirs(dir, err, sizeof err) != 0) {
+        fprintf(stderr, "vae-vk train: %s\n", err);
+        goto fail;
+    }
+    if (open_data(&r, dir) != 0)
+        goto fail;
+    if (r.progress.step >= total_steps(&r)) {
+        fprintf(stderr, "vae-vk train: %s is already at step %ld of %ld: nothing to do (raise "
+                        "--steps or --epochs to train further)\n", dir, r.progress.step,
+                total_steps(&r));
+        status = 0;
+        goto done;
     }
     if (alloc_host_state(&r) != 0)
         goto fail;

@@ -31,4 +31,15 @@ for stop in 8 13; do
         cmp -s "$TMP/straight/samples_epoch_002.png" "$dir/samples_epoch_002.png"
 done
 
+# resuming to a step the run has already reached changes nothing
+before=$(cksum <"$TMP/straight/checkpoint.safetensors")
+run train --device cpu --resume "$TMP/straight" --steps 10
+after=$(cksum <"$TMP/straight/checkpoint.safetensors")
+if [ "$RC" -eq 0 ] && grep -q "nothing to do" "$TMP/err" && [ "$before" = "$after" ]; then
+    ok "resume --steps 10 of a run at step 20: exit 0, '$(grep -o 'already at step [0-9]* of [0-9]*' "$TMP/err")', checkpoint untouched"
+else
+    fail "resume --steps 10 of a run at step 20: exit $RC, checkpoint $( [ "$before" = "$after" ] && echo untouched || echo CHANGED):"
+    sed 's/^/        /' "$TMP/err"
+fi
+
 finish
