@@ -23,13 +23,13 @@ static void check_arenas(vae_backend *be) {
         expect(0, "alloc_arenas", be->error);
     size_t nonzero = 0, mismatched = 0;
     for (int a = 0; a < VAE_ARENA_COUNT; a++) {
-        uint32_t *back = vkt_alloc(words[a] * 4), *data = vkt_alloc(words[a] * 4);
+        uint32_t *back = test_alloc(words[a] * 4), *data = test_alloc(words[a] * 4);
         vae_tensor all = {(uint32_t)a, 0, words[a]}, part = {(uint32_t)a, 64, 37};
         be->vt->read(be, all, back);
         for (uint32_t i = 0; i < words[a]; i++)
             nonzero += back[i] != 0;
         for (uint32_t i = 0; i < words[a]; i++)
-            data[i] = (uint32_t)vkt_next(&rng);
+            data[i] = (uint32_t)test_next(&rng);
         be->vt->write(be, all, data);
         be->vt->write(be, part, data); /* words 64..100 now hold data[0..36] */
         be->vt->read(be, all, back);
@@ -89,7 +89,7 @@ static void check_chain(vae_backend *gpu, vae_backend *cpu, int replays) {
         expect(0, "chained program", gpu->error);
         return;
     }
-    vkt_diff dy = vkt_compare(gy, cy, 300), ddb = vkt_compare(gdb, cdb, 10);
+    vae_selftest_diff dy = vae_selftest_compare(gy, cy, 300), ddb = vae_selftest_compare(gdb, cdb, 10);
     snprintf(detail, sizeof detail, "%d replays: y %zu/300 inexact, db nmse %.2e", replays, dy.inexact,
              ddb.nmse);
     /* y is + and × only: identical bits; db sums 30 terms (fp32 vs double) */

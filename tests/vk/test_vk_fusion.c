@@ -97,7 +97,7 @@ static int run(vae_backend *be, const vae_program *prog, uint32_t *const init[VA
     if (vae_backend_run_program(be, prog) != 0)
         return -1;
     for (int a = 0; a < VAE_ARENA_COUNT; a++) {
-        out[a] = vkt_alloc((size_t)words[a] * 4 + 4);
+        out[a] = test_alloc((size_t)words[a] * 4 + 4);
         vae_tensor all = {(uint32_t)a, 0, words[a]};
         if (words[a] && be->vt->read(be, all, out[a]) != 0)
             return -1;
@@ -158,7 +158,7 @@ static void check_case(const fusion_case *c, vae_backend *gpu, vae_backend *cpu,
         double worst = 0;
         for (int k = 1; k < c->nops; k++) {
             vae_tensor o = c->ops[k].t[0];
-            vkt_diff d = vkt_compare((float *)fused[o.arena] + o.offset, (float *)ref[o.arena] + o.offset, o.count);
+            vae_selftest_diff d = vae_selftest_compare((float *)fused[o.arena] + o.offset, (float *)ref[o.arena] + o.offset, o.count);
             worst = d.nmse > worst ? d.nmse : worst;
         }
         ok = differ == 0 && worst <= NMSE_BOUND;
@@ -183,7 +183,7 @@ int main(void) {
     uint32_t *init[VAE_ARENA_COUNT];
     uint64_t rng = 99;
     for (int a = 0; a < VAE_ARENA_COUNT; a++) {
-        init[a] = vkt_alloc((size_t)words[a] * 4 + 4);
+        init[a] = test_alloc((size_t)words[a] * 4 + 4);
         for (uint32_t i = 0; i < words[a]; i++) {
             float v = vkt_uniform(&rng, -1.0f, 1.0f);
             memcpy(&init[a][i], &v, 4);

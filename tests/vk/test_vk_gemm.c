@@ -92,7 +92,7 @@ static void lay_out(const conv_case *c, one_op *p, uint64_t seed) {
         p->op.t[k] = (vae_tensor){arena[k], place(p, arena[k], n), n};
     }
     for (int a = 0; a < VAE_ARENA_COUNT; a++) {
-        p->init[a] = vkt_alloc((size_t)p->words[a] * 4 + 4);
+        p->init[a] = test_alloc((size_t)p->words[a] * 4 + 4);
         for (uint32_t i = 0; i < p->words[a]; i++)
             p->init[a][i] = GUARD_WORD;
     }
@@ -115,7 +115,7 @@ static int run_on(vae_backend *be, const one_op *p, uint32_t *out[VAE_ARENA_COUN
     if (vae_backend_run_program(be, &prog) != 0)
         return -1;
     for (int a = 0; a < VAE_ARENA_COUNT; a++) {
-        out[a] = vkt_alloc((size_t)p->words[a] * 4 + 4);
+        out[a] = test_alloc((size_t)p->words[a] * 4 + 4);
         vae_tensor all = {(uint32_t)a, 0, p->words[a]};
         if (p->words[a] && be->vt->read(be, all, out[a]) != 0)
             return -1;
@@ -155,7 +155,7 @@ static void check(const conv_case *c, const one_op *p, uint32_t *const ref[VAE_A
         return;
     }
     vae_tensor o = p->op.t[0];
-    vkt_diff d = vkt_compare((float *)g[o.arena] + o.offset, (float *)ref[o.arena] + o.offset, o.count);
+    vae_selftest_diff d = vae_selftest_compare((float *)g[o.arena] + o.offset, (float *)ref[o.arena] + o.offset, o.count);
     size_t changed = changed_outside(p, g);
     int ok = d.nmse <= NMSE_BOUND && d.special_diff == 0 && changed == 0;
     fails += !ok;

@@ -22,7 +22,7 @@ static void check_eps(vae_backend *be) {
     vae_step_in in = {.step = STEP, .seed_lo = (uint32_t)SEED, .seed_hi = (uint32_t)(SEED >> 32)};
     vae_op op = {.kind = VAE_OP_EPS_NORMAL, .t = {eps, step_in}, .d = {N}};
     vae_program prog = {&op, 1, 1};
-    float *gpu = vkt_alloc(N * 4), *ref = vkt_alloc(N * 4);
+    float *gpu = test_alloc(N * 4), *ref = test_alloc(N * 4);
     if (be->vt->alloc_arenas(be, w) || be->vt->write(be, step_in, &in) || vae_backend_run_program(be, &prog) ||
         be->vt->read(be, eps, gpu)) {
         printf("FAIL eps: %s\n", be->error);
@@ -30,7 +30,7 @@ static void check_eps(vae_backend *be) {
         return;
     }
     vae_rng_normal_fill(ref, N, SEED, VAE_STREAM_EPS, STEP, 0);
-    vkt_diff d = vkt_compare(gpu, ref, N);
+    vae_selftest_diff d = vae_selftest_compare(gpu, ref, N);
     size_t finite = 0;
     double sum = 0, sq = 0;
     for (int i = 0; i < N; i++) {

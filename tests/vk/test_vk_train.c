@@ -22,7 +22,7 @@
 static int fails;
 
 static void check(const char *what, const float *gpu, const float *cpu, size_t n) {
-    vkt_diff d = vkt_compare(gpu, cpu, n);
+    vae_selftest_diff d = vae_selftest_compare(gpu, cpu, n);
     int ok = d.nmse <= BOUND && d.special_diff == 0;
     fails += !ok;
     printf("%-4s %-28s nmse %.2e  max %u ulp  %zu/%zu inexact\n", ok ? "ok" : "FAIL", what, d.nmse,
@@ -36,9 +36,9 @@ static vae_config small_config(void) {
 
 static uint8_t *random_pixels(uint64_t seed) {
     size_t n = (size_t)BATCH * VAE_IMAGE_SIZE * VAE_IMAGE_SIZE * 3;
-    uint8_t *p = vkt_alloc(n + 4);
+    uint8_t *p = test_alloc(n + 4);
     for (size_t i = 0; i < n; i++)
-        p[i] = (uint8_t)vkt_next(&seed);
+        p[i] = (uint8_t)test_next(&seed);
     return p;
 }
 
@@ -61,7 +61,7 @@ static void check_gradients(vae_backend *gpu, vae_backend *cpu) {
     vae_layout lay;
     vae_layout_init(&lay, &cfg, BATCH);
     uint32_t n = lay.table.total;
-    float *params = vkt_alloc(n * 4), *gg = vkt_alloc(n * 4), *cg = vkt_alloc(n * 4);
+    float *params = test_alloc(n * 4), *gg = test_alloc(n * 4), *cg = test_alloc(n * 4);
     vae_params_init(params, &lay.table, SEED);
     uint8_t *pixels = random_pixels(11);
     vae_step_out go, co;
@@ -108,8 +108,8 @@ static void check_training(vae_backend *gpu, vae_backend *cpu) {
     vae_layout lay;
     vae_layout_init(&lay, &cfg, BATCH);
     size_t n = lay.table.total;
-    float *gp = vkt_alloc(n * 4), *gm = vkt_alloc(n * 4), *gv = vkt_alloc(n * 4);
-    float *cp = vkt_alloc(n * 4), *cm = vkt_alloc(n * 4), *cv = vkt_alloc(n * 4);
+    float *gp = test_alloc(n * 4), *gm = test_alloc(n * 4), *gv = test_alloc(n * 4);
+    float *cp = test_alloc(n * 4), *cm = test_alloc(n * 4), *cv = test_alloc(n * 4);
     vae_step_out go[3], co[3];
     if (train(gpu, gp, gm, gv, go) != 0 || train(cpu, cp, cm, cv, co) != 0) {
         printf("FAIL training: %s%s\n", gpu->error, cpu->error);
