@@ -55,7 +55,10 @@ const selftest_case selftest_cases[] = {
     {VAE_OP_MSE_BWD, {3, 301}, {0}, 1, 0, 1},
     {VAE_OP_LOSS_REDUCE, {1}, {0}, 1, 0, 0},
     {VAE_OP_LOSS_REDUCE, {131}, {0}, 1, 0, 0},
-    {VAE_OP_ADAM, {999}, {0.9f, 0.999f, 1e-8f}, 13, 0, 1},
+    /* f: 1-b1, 1-b2, eps (program.h). With v in [0, 1e-2], sqrt(v) is at most
+     * 0.1: the second case's eps is of that size, so the eps term counts */
+    {VAE_OP_ADAM, {999}, {0.1f, 0.001f, 1e-8f}, 13, 0, 1},
+    {VAE_OP_ADAM, {1001}, {0.1f, 0.001f, 0.05f}, 13, 0, 1},
 };
 const int selftest_case_count = (int)(sizeof selftest_cases / sizeof selftest_cases[0]);
 
