@@ -129,5 +129,8 @@ int main(void) {
         }
     }
     printf("%s: %d of %d checks failed\n", failures ? "FAIL" : "PASS", failures, checks);
+    m.be->vt->free_recording(m.be, m.rec);
+    m.be->vt->destroy(m.be);
+    free(m.sse); free(m.kl); free(params); free(grads); free(probe); free(v);
     return failures ? 1 : 0;
 }
