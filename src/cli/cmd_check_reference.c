@@ -10,6 +10,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/device.h"
+#include "io/params_file.h"
 #include "io/safetensors.h"
 #include "vaevk/graph.h"
 #include "vaevk/ops.h"
@@ -78,13 +79,10 @@ static int get(reference *r, const char *name, uint32_t count, float *dst) {
 
 /* Fills a whole arena image (params, or moments with `prefix`), per tensor. */
 static int get_all(reference *r, const vae_layout *lay, const char *prefix, float *arena) {
-    memset(arena, 0, (size_t)lay->table.total * 4);
-    for (int i = 0; i < VAE_NPARAMS; i++) {
-        const vae_param *p = &lay->table.p[i];
-        char name[96];
-        snprintf(name, sizeof name, "%s%s", prefix, p->name);
-        if (get(r, name, p->count, arena + p->offset) != 0)
-            return -1;
+    char err[600];
+    if (vae_params_from_file(&r->f, &lay->table, prefix, arena, err, sizeof err) != 0) {
+        fprintf(stderr, "vae-vk check-reference: %s\n", err);
+        return -1;
     }
     return 0;
 }

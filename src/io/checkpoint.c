@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "io/params_file.h"
 #include "io/safetensors.h"
 
 /* The tensor that stores parameter p: its name (prefix + PyTorch name) and
@@ -178,23 +179,31 @@ static int read_options(meta_reader *m, vae_checkpoint *ck) {
     return 0;
 }
 
-/* Copies every parameter named prefix+name into a fresh arena image. */
-static float *read_arena(const st_file *f, const vae_param_table *t, const char *prefix,
-                         char *err, size_t errlen) {
-    float *arena = calloc(t->total, sizeof *arena);
-    if (!arena) {
-        snprintf(err, errlen, "out of memory reading %s", f->path);
-        return NULL;
-    }
+int vae_params_from_file(const st_file *f, const vae_param_table *t, const char *prefix,
+                         float *arena, char *err, size_t errlen) {
+    memset(arena, 0, (size_t)t->total * sizeof *arena);
     for (int i = 0; i < VAE_NPARAMS; i++) {
         const vae_param *p = &t->p[i];
         stored_tensor s = stored_as(p, prefix);
         const st_tensor *st = st_expect(f, s.name, "F32", p->ndim, s.shape, err, errlen);
-        if (!st) {
-            free(arena);
-            return NULL;
-        }
+        if (!st)
+            return -1;
         memcpy(arena + p->offset, st_data(f, st), (size_t)p->count * 4);
+    }
+    return 0;
+}
+
+/* A fresh arena image holding every parameter named prefix+name. */
+static float *read_arena(const st_file *f, const vae_param_table *t, const char *prefix,
+                         char *err, size_t errlen) {
+    float *arena = malloc((size_t)t->total * sizeof *arena);
+    if (!arena) {
+        snprintf(err, errlen, "out of memory reading %s", f->path);
+        return NULL;
+    }
+    if (vae_params_from_file(f, t, prefix, arena, err, errlen) != 0) {
+        free(arena);
+        return NULL;
     }
     return arena;
 }
