@@ -46,7 +46,7 @@ int vae_backend_run(vae_backend *be, vae_recording *rec);
 /* Record, run once and free: for one-off programs. */
 int vae_backend_run_program(vae_backend *be, const vae_program *prog);
 
-/* The CPU reference backend. */
-vae_backend *vae_cpu_backend_create(void);
+/* The reference backend: plain C, every op as written in vaevk/ops.h. */
+vae_backend *vae_reference_backend_create(void);
 
 #endif

@@ -8,6 +8,8 @@
 #ifndef VAEVK_PROGRAM_H
 #define VAEVK_PROGRAM_H
 
+#include <stddef.h>
+
 #include "vaevk/tensor.h"
 
 typedef enum {
@@ -79,8 +81,53 @@ typedef struct {
 /* Appends an op; returns 0, or -1 when out of memory. */
 int vae_program_push(vae_program *p, const vae_op *op);
 void vae_program_free(vae_program *p);
+
+/* ---- what every op is: one table that every backend and the selftest read.
+ * Backends plan by these facts, never by the order of the kinds. */
+
+typedef enum {
+    VAE_FAMILY_PRODUCT,     /* a layer's sums of products (convolutions, linear layers) */
+    VAE_FAMILY_ELEMENTWISE, /* each output word from the same position of the inputs */
+    VAE_FAMILY_REDUCTION,   /* each output a sum over many input words */
+} vae_op_family;
+
+/* Products: which layer, and which of its three products. */
+typedef enum { VAE_LAYER_NONE, VAE_LAYER_CONV2D, VAE_LAYER_CONVT, VAE_LAYER_LINEAR } vae_layer;
+typedef enum { VAE_PASS_NONE, VAE_PASS_FORWARD, VAE_PASS_BACKWARD_INPUT, VAE_PASS_BACKWARD_WEIGHT } vae_pass;
+
+typedef struct {
+    const char *name;      /* "conv2d_forward" */
+    const char *dims;      /* the names of d[], "B Cin H W Cout" */
+    int tensors;           /* how many of t[] the op uses */
+    int sizes;             /* how many of d[] are sizes, which must be positive */
+    unsigned writes;       /* bit k: the op writes t[k]; it only reads the others */
+    vae_op_family family;
+    vae_layer layer;
+    vae_pass pass;
+    /* The reference computes it with correctly rounded + - x only, so every
+     * backend must give the same bits. */
+    int exact;
+} vae_op_info;
+
+/* NULL for a kind that is not an op. */
+const vae_op_info *vae_op_info_of(vae_op_kind kind);
 const char *vae_op_name(vae_op_kind kind);
 /* Number of tensors each op uses (the rest of t[] is unused). */
 int vae_op_tensor_count(vae_op_kind kind);
+
+/* An op's sizes, worked out from its kind and d[] alone. */
+typedef struct {
+    uint32_t words[VAE_OP_MAX_TENSORS]; /* words each tensor must hold */
+    uint32_t work;   /* independent results: the words of the output (loss_reduce: 1) */
+    uint32_t terms;  /* values summed into each result; 0 for element-wise ops */
+} vae_op_size;
+
+/* -1 with one line in err for a size that is not positive, a convolution
+ * input too small to have outputs, or anything past 32-bit indexing. */
+int vae_op_size_of(const vae_op *op, vae_op_size *size, char *err, size_t errlen);
+/* Every op's sizes, and every tensor inside arenas of these sizes (words)
+ * and as large as its op needs; -1 with one line naming the op otherwise. */
+int vae_program_check(const vae_program *p, const uint32_t words[VAE_ARENA_COUNT], char *err,
+                      size_t errlen);
 
 #endif

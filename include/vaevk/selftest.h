@@ -39,12 +39,6 @@ vae_selftest_diff vae_selftest_compare(const float *got, const float *ref, size_
 
 /* ---- one op at a time ---------------------------------------------------- */
 
-/* Words each tensor of op must hold, from op->kind and op->d (program.h's
- * shapes). -1 with one line in err for a size that is not positive, an
- * input too small to have outputs, or sizes past 32 bits. */
-int vae_selftest_tensor_words(const vae_op *op, uint32_t words[VAE_OP_MAX_TENSORS], char *err,
-                              size_t errlen);
-
 /* One case: an op as a one-op program, each tensor with guard words around
  * it, run on both backends from the same arenas. Figures are the worst over
  * the op's outputs. */

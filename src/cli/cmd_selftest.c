@@ -156,7 +156,7 @@ int cmd_selftest(int argc, char **argv) {
         return device ? 2 : 1;
     char err[512];
     vae_backend *be = vae_vk_backend_create(index, err, sizeof err);
-    vae_backend *ref = be ? vae_cpu_backend_create() : NULL;
+    vae_backend *ref = be ? vae_reference_backend_create() : NULL;
     if (!ref) {
         fprintf(stderr, "vae-vk selftest: %s\n", be ? "out of memory creating the CPU reference" : err);
         if (be)

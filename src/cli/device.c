@@ -7,7 +7,7 @@
 #include "vaevk/vulkan.h"
 
 static vae_backend *open_cpu(const char *cmd) {
-    vae_backend *be = vae_cpu_backend_create();
+    vae_backend *be = vae_reference_backend_create();
     if (!be)
         fprintf(stderr, "vae-vk %s: out of memory creating the CPU backend\n", cmd);
     return be;

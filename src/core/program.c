@@ -1,5 +1,6 @@
 #include "vaevk/program.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 int vae_program_push(vae_program *p, const vae_op *op) {
@@ -21,43 +22,28 @@ void vae_program_free(vae_program *p) {
     p->count = p->capacity = 0;
 }
 
-static const struct {
-    const char *name;
-    int tensors;
-} op_info[VAE_OP_COUNT] = {
-    [VAE_OP_INPUT_CONVERT] = {"input_convert", 3},
-    [VAE_OP_CONV2D_FWD] = {"conv2d_forward", 3},
-    [VAE_OP_CONV2D_BWD_INPUT] = {"conv2d_backward_input", 3},
-    [VAE_OP_CONV2D_BWD_WEIGHT] = {"conv2d_backward_weight", 3},
-    [VAE_OP_CONVT_FWD] = {"conv_transpose2d_forward", 3},
-    [VAE_OP_CONVT_BWD_INPUT] = {"conv_transpose2d_backward_input", 3},
-    [VAE_OP_CONVT_BWD_WEIGHT] = {"conv_transpose2d_backward_weight", 3},
-    [VAE_OP_LINEAR_FWD] = {"linear_forward", 3},
-    [VAE_OP_LINEAR_BWD_INPUT] = {"linear_backward_input", 3},
-    [VAE_OP_LINEAR_BWD_WEIGHT] = {"linear_backward_weight", 3},
-    [VAE_OP_BIAS_FWD] = {"bias_forward", 2},
-    [VAE_OP_BIAS_BWD] = {"bias_backward", 2},
-    [VAE_OP_LEAKY_RELU_FWD] = {"leaky_relu_forward", 2},
-    [VAE_OP_LEAKY_RELU_BWD] = {"leaky_relu_backward", 3},
-    [VAE_OP_RELU_FWD] = {"relu_forward", 2},
-    [VAE_OP_RELU_BWD] = {"relu_backward", 3},
-    [VAE_OP_TANH_FWD] = {"tanh_forward", 2},
-    [VAE_OP_TANH_BWD] = {"tanh_backward", 3},
-    [VAE_OP_EPS_NORMAL] = {"eps_normal", 2},
-    [VAE_OP_REPARAM_FWD] = {"reparameterize_forward", 4},
-    [VAE_OP_REPARAM_BWD] = {"reparameterize_backward", 5},
-    [VAE_OP_KL_FWD] = {"kl_forward", 3},
-    [VAE_OP_KL_BWD] = {"kl_backward", 5},
-    [VAE_OP_MSE_FWD] = {"mse_forward", 3},
-    [VAE_OP_MSE_BWD] = {"mse_backward", 3},
-    [VAE_OP_LOSS_REDUCE] = {"loss_reduce", 4},
-    [VAE_OP_ADAM] = {"adam", 5},
-};
-
-const char *vae_op_name(vae_op_kind kind) {
-    return (unsigned)kind < VAE_OP_COUNT ? op_info[kind].name : "unknown";
-}
-
-int vae_op_tensor_count(vae_op_kind kind) {
-    return (unsigned)kind < VAE_OP_COUNT ? op_info[kind].tensors : 0;
+int vae_program_check(const vae_program *p, const uint32_t words[VAE_ARENA_COUNT], char *err,
+                      size_t errlen) {
+    for (int i = 0; i < p->count; i++) {
+        const vae_op *op = &p->ops[i];
+        vae_op_size size;
+        char why[384];
+        if (vae_op_size_of(op, &size, why, sizeof why) != 0) {
+            snprintf(err, errlen, "op %d: %s", i, why);
+            return -1;
+        }
+        for (int k = 0; k < vae_op_tensor_count(op->kind); k++) {
+            vae_tensor t = op->t[k];
+            if (t.arena >= VAE_ARENA_COUNT || t.offset + t.count > words[t.arena] || t.offset + t.count < t.offset)
+                snprintf(why, sizeof why, "[%u, +%u) is outside arena %u of %u words", t.offset, t.count,
+                         t.arena, t.arena < VAE_ARENA_COUNT ? words[t.arena] : 0);
+            else if (t.count < size.words[k])
+                snprintf(why, sizeof why, "has %u words, the op's sizes need %u", t.count, size.words[k]);
+            else
+                continue;
+            snprintf(err, errlen, "op %d (%s), tensor %d %s", i, vae_op_name(op->kind), k, why);
+            return -1;
+        }
+    }
+    return 0;
 }

@@ -9,56 +9,56 @@
 #include "vaevk/ops.h"
 
 const selftest_case selftest_cases[] = {
-    {VAE_OP_INPUT_CONVERT, {1, 7}, {0}, 1, 1, 0},
-    {VAE_OP_INPUT_CONVERT, {6, 7}, {0}, 1, 1, 0},
-    {VAE_OP_CONV2D_FWD, {1, 3, 7, 6, 5}, {0}, 1, 0, 0},
-    {VAE_OP_CONV2D_FWD, {2, 5, 8, 10, 3}, {0}, 1, 0, 0},
-    {VAE_OP_CONV2D_BWD_INPUT, {1, 3, 7, 6, 5}, {0}, 1, 0, 0},
-    {VAE_OP_CONV2D_BWD_INPUT, {2, 5, 8, 10, 3}, {0}, 1, 0, 0},
-    {VAE_OP_CONV2D_BWD_WEIGHT, {1, 3, 7, 6, 5}, {0}, 1, 0, 0},
-    {VAE_OP_CONV2D_BWD_WEIGHT, {3, 5, 8, 10, 3}, {0}, 1, 0, 0},
+    {VAE_OP_INPUT_CONVERT, {1, 7}, {0}, 0},
+    {VAE_OP_INPUT_CONVERT, {6, 7}, {0}, 0},
+    {VAE_OP_CONV2D_FWD, {1, 3, 7, 6, 5}, {0}, 0},
+    {VAE_OP_CONV2D_FWD, {2, 5, 8, 10, 3}, {0}, 0},
+    {VAE_OP_CONV2D_BWD_INPUT, {1, 3, 7, 6, 5}, {0}, 0},
+    {VAE_OP_CONV2D_BWD_INPUT, {2, 5, 8, 10, 3}, {0}, 0},
+    {VAE_OP_CONV2D_BWD_WEIGHT, {1, 3, 7, 6, 5}, {0}, 0},
+    {VAE_OP_CONV2D_BWD_WEIGHT, {3, 5, 8, 10, 3}, {0}, 0},
     /* more outputs (66560) than the 65535 workgroups every device has */
-    {VAE_OP_CONV2D_BWD_WEIGHT, {1, 65, 2, 2, 64}, {0}, 1, 0, 0},
-    {VAE_OP_CONVT_FWD, {1, 5, 3, 4, 3}, {0}, 1, 0, 0},
-    {VAE_OP_CONVT_FWD, {2, 3, 4, 5, 7}, {0}, 1, 0, 0},
-    {VAE_OP_CONVT_BWD_INPUT, {1, 5, 3, 4, 3}, {0}, 1, 0, 0},
-    {VAE_OP_CONVT_BWD_INPUT, {2, 3, 4, 5, 7}, {0}, 1, 0, 0},
-    {VAE_OP_CONVT_BWD_WEIGHT, {1, 5, 3, 4, 3}, {0}, 1, 0, 0},
-    {VAE_OP_CONVT_BWD_WEIGHT, {3, 3, 4, 5, 7}, {0}, 1, 0, 0},
-    {VAE_OP_LINEAR_FWD, {1, 37, 11}, {0}, 1, 0, 0},
-    {VAE_OP_LINEAR_FWD, {3, 300, 5}, {0}, 1, 0, 0},
-    {VAE_OP_LINEAR_BWD_INPUT, {1, 37, 11, 0}, {0}, 1, 0, 0},
-    {VAE_OP_LINEAR_BWD_INPUT, {3, 37, 11, 1}, {0}, 1, 0, 0},
-    {VAE_OP_LINEAR_BWD_WEIGHT, {1, 37, 11}, {0}, 1, 0, 0},
-    {VAE_OP_LINEAR_BWD_WEIGHT, {3, 37, 11}, {0}, 1, 0, 0},
-    {VAE_OP_BIAS_FWD, {1, 5, 13}, {0}, 1, 1, 1},
-    {VAE_OP_BIAS_FWD, {3, 7, 1}, {0}, 1, 1, 1},
-    {VAE_OP_BIAS_BWD, {1, 5, 13}, {0}, 1, 0, 0},
-    {VAE_OP_BIAS_BWD, {3, 7, 101}, {0}, 1, 0, 0},
-    {VAE_OP_LEAKY_RELU_FWD, {777}, {0.2f}, 1, 1, 1},
-    {VAE_OP_LEAKY_RELU_BWD, {777}, {0.2f}, 1, 1, 1},
-    {VAE_OP_RELU_FWD, {777}, {0}, 1, 1, 1},
-    {VAE_OP_RELU_BWD, {777}, {0}, 1, 1, 1},
-    {VAE_OP_TANH_FWD, {777}, {0}, 1, 0, 1},
-    {VAE_OP_TANH_BWD, {777}, {0}, 1, 1, 1},
-    {VAE_OP_EPS_NORMAL, {1001}, {0}, 1, 0, 0},
-    {VAE_OP_REPARAM_FWD, {1}, {0}, 1, 0, 0},
-    {VAE_OP_REPARAM_FWD, {391}, {0}, 1, 0, 1},
-    {VAE_OP_REPARAM_BWD, {391}, {0}, 3, 0, 1},
-    {VAE_OP_KL_FWD, {1, 17}, {0}, 1, 0, 0},
-    {VAE_OP_KL_FWD, {3, 129}, {0}, 1, 0, 0},
-    {VAE_OP_KL_BWD, {1, 17}, {0}, 3, 0, 1},
-    {VAE_OP_KL_BWD, {3, 129}, {0}, 3, 0, 1},
-    {VAE_OP_MSE_FWD, {1, 300}, {0}, 1, 0, 0},
-    {VAE_OP_MSE_FWD, {3, 301}, {0}, 1, 0, 0},
-    {VAE_OP_MSE_BWD, {1, 300}, {0}, 1, 0, 1},
-    {VAE_OP_MSE_BWD, {3, 301}, {0}, 1, 0, 1},
-    {VAE_OP_LOSS_REDUCE, {1}, {0}, 1, 0, 0},
-    {VAE_OP_LOSS_REDUCE, {131}, {0}, 1, 0, 0},
+    {VAE_OP_CONV2D_BWD_WEIGHT, {1, 65, 2, 2, 64}, {0}, 0},
+    {VAE_OP_CONVT_FWD, {1, 5, 3, 4, 3}, {0}, 0},
+    {VAE_OP_CONVT_FWD, {2, 3, 4, 5, 7}, {0}, 0},
+    {VAE_OP_CONVT_BWD_INPUT, {1, 5, 3, 4, 3}, {0}, 0},
+    {VAE_OP_CONVT_BWD_INPUT, {2, 3, 4, 5, 7}, {0}, 0},
+    {VAE_OP_CONVT_BWD_WEIGHT, {1, 5, 3, 4, 3}, {0}, 0},
+    {VAE_OP_CONVT_BWD_WEIGHT, {3, 3, 4, 5, 7}, {0}, 0},
+    {VAE_OP_LINEAR_FWD, {1, 37, 11}, {0}, 0},
+    {VAE_OP_LINEAR_FWD, {3, 300, 5}, {0}, 0},
+    {VAE_OP_LINEAR_BWD_INPUT, {1, 37, 11, 0}, {0}, 0},
+    {VAE_OP_LINEAR_BWD_INPUT, {3, 37, 11, 1}, {0}, 0},
+    {VAE_OP_LINEAR_BWD_WEIGHT, {1, 37, 11}, {0}, 0},
+    {VAE_OP_LINEAR_BWD_WEIGHT, {3, 37, 11}, {0}, 0},
+    {VAE_OP_BIAS_FWD, {1, 5, 13}, {0}, 1},
+    {VAE_OP_BIAS_FWD, {3, 7, 1}, {0}, 1},
+    {VAE_OP_BIAS_BWD, {1, 5, 13}, {0}, 0},
+    {VAE_OP_BIAS_BWD, {3, 7, 101}, {0}, 0},
+    {VAE_OP_LEAKY_RELU_FWD, {777}, {0.2f}, 1},
+    {VAE_OP_LEAKY_RELU_BWD, {777}, {0.2f}, 1},
+    {VAE_OP_RELU_FWD, {777}, {0}, 1},
+    {VAE_OP_RELU_BWD, {777}, {0}, 1},
+    {VAE_OP_TANH_FWD, {777}, {0}, 1},
+    {VAE_OP_TANH_BWD, {777}, {0}, 1},
+    {VAE_OP_EPS_NORMAL, {1001}, {0}, 0},
+    {VAE_OP_REPARAM_FWD, {1}, {0}, 0},
+    {VAE_OP_REPARAM_FWD, {391}, {0}, 1},
+    {VAE_OP_REPARAM_BWD, {391}, {0}, 1},
+    {VAE_OP_KL_FWD, {1, 17}, {0}, 0},
+    {VAE_OP_KL_FWD, {3, 129}, {0}, 0},
+    {VAE_OP_KL_BWD, {1, 17}, {0}, 1},
+    {VAE_OP_KL_BWD, {3, 129}, {0}, 1},
+    {VAE_OP_MSE_FWD, {1, 300}, {0}, 0},
+    {VAE_OP_MSE_FWD, {3, 301}, {0}, 0},
+    {VAE_OP_MSE_BWD, {1, 300}, {0}, 1},
+    {VAE_OP_MSE_BWD, {3, 301}, {0}, 1},
+    {VAE_OP_LOSS_REDUCE, {1}, {0}, 0},
+    {VAE_OP_LOSS_REDUCE, {131}, {0}, 0},
     /* f: 1-b1, 1-b2, eps (program.h). With v in [0, 1e-2], sqrt(v) is at most
      * 0.1: the second case's eps is of that size, so the eps term counts */
-    {VAE_OP_ADAM, {999}, {0.1f, 0.001f, 1e-8f}, 13, 0, 1},
-    {VAE_OP_ADAM, {1001}, {0.1f, 0.001f, 0.05f}, 13, 0, 1},
+    {VAE_OP_ADAM, {999}, {0.1f, 0.001f, 1e-8f}, 1},
+    {VAE_OP_ADAM, {1001}, {0.1f, 0.001f, 0.05f}, 1},
 };
 const int selftest_case_count = (int)(sizeof selftest_cases / sizeof selftest_cases[0]);
 
@@ -77,24 +77,8 @@ vae_arena selftest_arena(vae_op_kind kind, int k) {
 }
 
 void selftest_sizes(const vae_op *op, char *out, size_t outlen) {
-    const char *names = "n";
-    vae_op_kind k = op->kind;
-    if (k >= VAE_OP_CONV2D_FWD && k <= VAE_OP_CONVT_BWD_WEIGHT)
-        names = "B Cin H W Cout";
-    else if (k == VAE_OP_LINEAR_BWD_INPUT)
-        names = "B I O accumulate";
-    else if (k == VAE_OP_LINEAR_FWD || k == VAE_OP_LINEAR_BWD_WEIGHT)
-        names = "B I O";
-    else if (k == VAE_OP_BIAS_FWD || k == VAE_OP_BIAS_BWD)
-        names = "B C N";
-    else if (k == VAE_OP_KL_FWD || k == VAE_OP_KL_BWD)
-        names = "B L";
-    else if (k == VAE_OP_MSE_FWD || k == VAE_OP_MSE_BWD)
-        names = "B N";
-    else if (k == VAE_OP_INPUT_CONVERT)
-        names = "B S";
-    else if (k == VAE_OP_LOSS_REDUCE)
-        names = "B";
+    const vae_op_info *info = vae_op_info_of(op->kind);
+    const char *names = info ? info->dims : "";
     size_t used = 0;
     out[0] = 0;
     for (int i = 0; *names && i < VAE_OP_MAX_DIMS && used < outlen; i++) {

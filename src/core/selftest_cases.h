@@ -12,8 +12,6 @@ typedef struct {
     vae_op_kind kind;
     int32_t d[VAE_OP_MAX_DIMS];
     float f[3];
-    unsigned outputs; /* bit k: the op writes t[k] */
-    int exact;        /* + - × only, in the reference's order: expect identical bits */
     int specials;     /* NaN and ±Inf among the float inputs */
 } selftest_case;
 

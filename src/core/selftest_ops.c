@@ -42,15 +42,15 @@ static int lay_out(const selftest_case *c, one_op *p, uint64_t seed, char *err, 
     p->op.kind = c->kind;
     memcpy(p->op.d, c->d, sizeof p->op.d);
     memcpy(p->op.f, c->f, sizeof p->op.f);
-    uint32_t need[VAE_OP_MAX_TENSORS];
-    if (vae_selftest_tensor_words(&p->op, need, err, errlen) != 0)
+    vae_op_size size;
+    if (vae_op_size_of(&p->op, &size, err, errlen) != 0)
         return -1;
     int nt = vae_op_tensor_count(c->kind);
     for (int k = 0; k < nt; k++) {
         vae_arena a = selftest_arena(c->kind, k);
         uint32_t offset = align_words(p->words[a] + GUARD_WORDS);
-        p->op.t[k] = (vae_tensor){a, offset, need[k]};
-        p->words[a] = align_words(offset + need[k] + GUARD_WORDS);
+        p->op.t[k] = (vae_tensor){a, offset, size.words[k]};
+        p->words[a] = align_words(offset + size.words[k] + GUARD_WORDS);
     }
     if (alloc_arenas(p, p->init) != 0 || alloc_arenas(p, p->got) != 0 || alloc_arenas(p, p->ref) != 0) {
         snprintf(err, errlen, "out of memory laying out %s", vae_op_name(c->kind));
@@ -85,9 +85,10 @@ static int run_on(vae_backend *be, const one_op *p, uint32_t *out[VAE_ARENA_COUN
 }
 
 static int inside_output(const selftest_case *c, const one_op *p, int a, uint32_t i) {
-    for (int k = 0; k < vae_op_tensor_count(c->kind); k++) {
+    const vae_op_info *info = vae_op_info_of(c->kind);
+    for (int k = 0; k < info->tensors; k++) {
         vae_tensor t = p->op.t[k];
-        if ((c->outputs >> k & 1) && (int)t.arena == a && i >= t.offset && i < t.offset + t.count)
+        if ((info->writes >> k & 1) && (int)t.arena == a && i >= t.offset && i < t.offset + t.count)
             return 1;
     }
     return 0;
@@ -99,8 +100,9 @@ static void judge(const selftest_case *c, const one_op *p, vae_selftest_op_resul
         for (uint32_t i = 0; i < p->words[a]; i++)
             if (!inside_output(c, p, a, i) && p->got[a][i] != p->init[a][i])
                 r->changed_outside++;
-    for (int k = 0; k < vae_op_tensor_count(c->kind); k++) {
-        if (!(c->outputs >> k & 1))
+    const vae_op_info *info = vae_op_info_of(c->kind);
+    for (int k = 0; k < info->tensors; k++) {
+        if (!(info->writes >> k & 1))
             continue;
         vae_tensor t = p->op.t[k];
         vae_selftest_diff d = vae_selftest_compare((const float *)p->got[t.arena] + t.offset,
@@ -115,7 +117,7 @@ static void judge(const selftest_case *c, const one_op *p, vae_selftest_op_resul
     }
     r->nan_match = r->diff.special_diff == 0;
     r->guards_ok = r->changed_outside == 0;
-    r->exact_ok = !c->exact || r->diff.inexact == 0;
+    r->exact_ok = !info->exact || r->diff.inexact == 0;
     r->pass = r->nan_match && r->guards_ok && r->exact_ok && r->diff.nmse <= VAE_SELFTEST_OP_NMSE;
 }
 
@@ -124,7 +126,7 @@ static void run_case(int index, vae_backend *be, vae_backend *ref, vae_selftest_
     one_op p;
     memset(r, 0, sizeof *r);
     r->specials = c->specials;
-    r->exact_expected = c->exact;
+    r->exact_expected = vae_op_info_of(c->kind)->exact;
     int status = lay_out(c, &p, 1000 + (uint64_t)index, r->error, sizeof r->error);
     r->op = p.op;
     selftest_sizes(&p.op, r->sizes, sizeof r->sizes);

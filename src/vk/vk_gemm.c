@@ -63,7 +63,10 @@ static int forced(void) {
     return n >= 0 && n < SHAPES ? n : -1;
 }
 
-int vk_uses_gemm(vae_op_kind kind) { return kind >= VAE_OP_CONV2D_FWD && kind <= VAE_OP_LINEAR_BWD_WEIGHT; }
+int vk_uses_gemm(vae_op_kind kind) {
+    const vae_op_info *i = vae_op_info_of(kind);
+    return i && i->family == VAE_FAMILY_PRODUCT;
+}
 
 static uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
@@ -82,13 +85,13 @@ static void linear_geometry(const vae_op *op, vk_gemm_plan *p) {
     vk_gemm_push *g = &p->push;
     p->kind = VK_GEMM_PLAIN;
     p->tensor[0] = 0, p->tensor[1] = 1, p->tensor[2] = 2;
-    switch (op->kind) {
-    case VAE_OP_LINEAR_FWD:
+    switch (vae_op_info_of(op->kind)->pass) {
+    case VAE_PASS_FORWARD:
         g->M = O, g->N = B, g->K = I;
         strides(g, I, 1, 1, I, 1, O);
         p->tensor[1] = 2, p->tensor[2] = 1; /* A = w, B = x */
         break;
-    case VAE_OP_LINEAR_BWD_INPUT:
+    case VAE_PASS_BACKWARD_INPUT:
         g->M = B, g->N = I, g->K = O;
         strides(g, O, 1, I, 1, I, 1);
         g->accumulate = op->d[3] != 0;
@@ -99,7 +102,7 @@ static void linear_geometry(const vae_op *op, vk_gemm_plan *p) {
         break;
     }
     g->count = g->M * g->N;
-    if (op->kind == VAE_OP_LINEAR_FWD)
+    if (vae_op_info_of(op->kind)->pass == VAE_PASS_FORWARD)
         g->epi_c = O; /* y (B,O): word i is output o = i % O */
 }
 
@@ -107,7 +110,8 @@ static void linear_geometry(const vae_op *op, vk_gemm_plan *p) {
 static void geometry(const vae_op *op, vk_gemm_plan *p) {
     memset(&p->push, 0, sizeof p->push);
     p->push.epi_c = p->push.epi_n = 1;
-    if (op->kind >= VAE_OP_LINEAR_FWD) {
+    const vae_op_info *info = vae_op_info_of(op->kind);
+    if (info->layer == VAE_LAYER_LINEAR) {
         linear_geometry(op, p);
         return;
     }
@@ -115,29 +119,27 @@ static void geometry(const vae_op *op, vk_gemm_plan *p) {
     uint32_t W = (uint32_t)op->d[3], Cout = (uint32_t)op->d[4];
     vk_gemm_push *g = &p->push;
     g->B = B;
-    if (op->kind <= VAE_OP_CONV2D_BWD_WEIGHT)
+    if (info->layer == VAE_LAYER_CONV2D)
         g->Cb = Cin, g->Cs = Cout, g->Hb = H, g->Wb = W, g->Hs = H / 2, g->Ws = W / 2;
     else
         g->Cs = Cin, g->Cb = Cout, g->Hs = H, g->Ws = W, g->Hb = 2 * H, g->Wb = 2 * W;
-    switch (op->kind) {
-    case VAE_OP_CONV2D_FWD: case VAE_OP_CONVT_BWD_INPUT:
+    if (info->pass == VAE_PASS_BACKWARD_WEIGHT) {
+        p->kind = VK_CONV_WEIGHT;
+        g->M = g->Cs, g->N = g->Cb * 16, g->K = B * g->Hs * g->Ws, g->count = g->Cs * g->Cb * 16;
+    } else if ((info->layer == VAE_LAYER_CONV2D) == (info->pass == VAE_PASS_FORWARD)) {
+        /* conv2d's forward and the transposed one's backward to the input
+         * gather from the big side */
         p->kind = VK_CONV_GATHER;
         g->M = g->Cs, g->N = B * g->Hs * g->Ws, g->K = g->Cb * 16, g->count = B * g->Cs * g->Hs * g->Ws;
         g->epi_c = g->Cs, g->epi_n = g->Hs * g->Ws;
-        break;
-    case VAE_OP_CONV2D_BWD_INPUT: case VAE_OP_CONVT_FWD:
+    } else {
         p->kind = VK_CONV_SCATTER;
         g->M = g->Cb, g->N = B * ((g->Hb + 1) / 2) * ((g->Wb + 1) / 2), g->K = g->Cs * 4;
         g->count = B * g->Cb * g->Hb * g->Wb;
         g->epi_c = g->Cb, g->epi_n = g->Hb * g->Wb;
-        break;
-    default:
-        p->kind = VK_CONV_WEIGHT;
-        g->M = g->Cs, g->N = g->Cb * 16, g->K = B * g->Hs * g->Ws, g->count = g->Cs * g->Cb * 16;
-        break;
     }
     p->tensor[0] = 0, p->tensor[1] = 1, p->tensor[2] = 2;
-    if (op->kind == VAE_OP_CONVT_BWD_WEIGHT)
+    if (info->layer == VAE_LAYER_CONVT && info->pass == VAE_PASS_BACKWARD_WEIGHT)
         p->tensor[1] = 2, p->tensor[2] = 1; /* small = x, big = dy */
 }
 

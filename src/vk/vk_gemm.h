@@ -46,7 +46,7 @@ typedef struct {
 
 /* 1 for the convolution and linear op kinds. */
 int vk_uses_gemm(vae_op_kind kind);
-/* The plan for such an op whose sizes vk_op_shape accepted.
+/* The plan for such an op whose sizes vae_op_size_of accepted.
  * -1 with one line in err when no kernel shape fits the device. */
 int vk_gemm_plan_op(const vae_op *op, const VkPhysicalDeviceProperties *props, vk_gemm_plan *plan,
                     char *err, size_t errlen);

@@ -11,9 +11,9 @@
  *             each a sum of `terms` terms computed by a segment of seg
  *             invocations that combine their partial sums in shared memory
  *             (shaders/reduce.glsl).
- * vk_op_shape gives n, the terms and the words each tensor must hold (for
- * every op), so a program whose tensors are too small is refused instead
- * of writing out of bounds. */
+ * vae_op_size_of (vaevk/program.h) gives n, the terms and the words each
+ * tensor must hold, so a program whose tensors are too small is refused
+ * instead of writing out of bounds. */
 #ifndef VAEVK_VK_KERNELS_H
 #define VAEVK_VK_KERNELS_H
 
@@ -35,20 +35,10 @@ typedef struct {
 typedef struct {
     vk_grid grid;
     uint32_t local_size;  /* preferred workgroup size, a power of two */
-    int dims;             /* how many of d[] are sizes that must be positive */
 } vk_kernel;
 
 /* NULL for an unknown kind. */
 const vk_kernel *vk_kernel_get(vae_op_kind kind);
-typedef struct {
-    uint32_t work;   /* n: work items (ITEMS) or outputs (GROUPS) */
-    uint32_t terms;  /* GROUPS: terms summed into each output */
-    uint64_t need[VAE_OP_MAX_TENSORS]; /* words each tensor must hold */
-} vk_op_size;
-
-/* The op's size; -1 with one line in err if a size is not positive or the
- * work does not fit 32 bits. */
-int vk_op_shape(const vae_op *op, vk_op_size *size, char *err, size_t errlen);
 /* The segment for `terms` terms: the smallest power of two that leaves each
  * invocation at most 32 terms, capped at the workgroup size. Short serial
  * sums keep fp32 rounding small; segments of 1 need no barriers. */

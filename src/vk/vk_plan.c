@@ -33,15 +33,6 @@ vk_access vk_tensor_access(vae_tensor t, int written) {
     return (vk_access){t.arena, t.offset, (uint64_t)t.offset + t.count, written};
 }
 
-/* The tensors each kernel writes: exactly its bindings not declared readonly. */
-static unsigned written_mask(vae_op_kind kind) {
-    switch (kind) {
-    case VAE_OP_REPARAM_BWD: case VAE_OP_KL_BWD: return 3;
-    case VAE_OP_ADAM: return 1 | 4 | 8;
-    default: return 1;
-    }
-}
-
 uint32_t vk_pick_local_size(const VkPhysicalDeviceLimits *l, uint32_t want, int shared_per_invocation) {
     uint32_t cap = l->maxComputeWorkGroupSize[0];
     if (l->maxComputeWorkGroupInvocations < cap)
@@ -75,7 +66,7 @@ int vk_step_pipeline(vk_backend *b, const vk_shader *s, const uint32_t spec[VK_M
 }
 
 /* Element-wise ops and per-output reductions: one kernel per op kind. */
-static int plan_simple(vk_backend *b, const vae_op *op, const vk_op_size *size, vk_step *st,
+static int plan_simple(vk_backend *b, const vae_op *op, const vae_op_size *size, vk_step *st,
                        char *err, size_t errlen) {
     const VkPhysicalDeviceLimits *l = &b->ctx.props.limits;
     const vk_kernel *k = vk_kernel_get(op->kind);
@@ -96,7 +87,7 @@ static int plan_simple(vk_backend *b, const vae_op *op, const vk_op_size *size, 
         push.seg = vk_segment(size->terms, ls);
     memcpy(st->push, &push, sizeof push);
     for (uint32_t i = 0; i < n; i++)
-        st->bind[i] = vk_tensor_access(op->t[i], written_mask(op->kind) >> i & 1);
+        st->bind[i] = vk_tensor_access(op->t[i], vae_op_info_of(op->kind)->writes >> i & 1);
     st->groups[0] = vk_groups_for(l, size->work, k->grid == VK_GRID_ITEMS ? ls : ls / push.seg);
     st->groups[1] = st->groups[2] = 1;
     snprintf(st->label, sizeof st->label, "%s", vae_op_name(op->kind));
@@ -104,12 +95,12 @@ static int plan_simple(vk_backend *b, const vae_op *op, const vk_op_size *size, 
 }
 
 /* Checks an op's sizes and tensors; fills size. */
-static int check_op(vk_backend *b, const vae_op *op, vk_op_size *size, char *err, size_t errlen) {
-    if (vk_op_shape(op, size, err, errlen) != 0)
+static int check_op(vk_backend *b, const vae_op *op, vae_op_size *size, char *err, size_t errlen) {
+    if (vae_op_size_of(op, size, err, errlen) != 0)
         return -1;
     for (int k = 0; k < vae_op_tensor_count(op->kind); k++) {
         char why[384];
-        if (check_tensor(b, op->t[k], size->need[k], why, sizeof why) != 0) {
+        if (check_tensor(b, op->t[k], size->words[k], why, sizeof why) != 0) {
             snprintf(err, errlen, "tensor %d: %s", k, why);
             return -1;
         }
@@ -146,10 +137,10 @@ static uint32_t activation_bits(vae_op_kind kind) {
 static int fuse(vk_backend *b, const vae_op *op, const vae_op *next, int remaining, vk_epilogue *e) {
     memset(e, 0, sizeof *e);
     vk_gemm_plan p;
-    vk_op_size size;
+    vae_op_size size;
     char ignored[512];
     if (remaining < 1 || no_fusion() ||
-        !(op->kind == VAE_OP_CONV2D_FWD || op->kind == VAE_OP_CONVT_FWD || op->kind == VAE_OP_LINEAR_FWD) ||
+        vae_op_info_of(op->kind)->pass != VAE_PASS_FORWARD ||
         vk_gemm_plan_op(op, &b->ctx.props, &p, ignored, sizeof ignored) != 0)
         return 0;
     const vae_op *bias = &next[0];
@@ -180,7 +171,7 @@ static int fuse(vk_backend *b, const vae_op *op, const vae_op *next, int remaini
 
 int vk_plan_op(vk_backend *b, const vae_op *ops, int remaining, vk_step *steps, int *consumed,
                uint64_t *scratch_words, char *err, size_t errlen) {
-    vk_op_size size;
+    vae_op_size size;
     const vae_op *op = &ops[0];
     memset(steps, 0, VK_STEPS_PER_OP * sizeof *steps);
     *consumed = 1;

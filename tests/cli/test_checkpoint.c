@@ -195,7 +195,7 @@ static void test_model_continues(void) {
     float *z = test_alloc((size_t)B * L * sizeof *z);
     vae_rng_normal_fill(z, (uint32_t)(B * L), 7, VAE_STREAM_TEST, 1, 0);
     model_result a = {0}, b = {0};
-    vae_backend *be = vae_cpu_backend_create();
+    vae_backend *be = vae_reference_backend_create();
     vae_trainer tr;
     int rc = vae_trainer_init(&tr, be, &o.model, B, o.seed, o.lr, o.flip);
     float *p = arena(&tr.lay.table, o.seed, 0);
@@ -214,7 +214,7 @@ static void test_model_continues(void) {
     vae_checkpoint ck;
     char err[1024] = "";
     if (rc == 0 && vae_checkpoint_load(AT("trained.safetensors"), &ck, err, sizeof err) == 0) {
-        be = vae_cpu_backend_create();
+        be = vae_reference_backend_create();
         const vae_train_options *lo = &ck.options;
         rc = vae_trainer_init(&tr, be, &lo->model, lo->batch, lo->seed, lo->lr, lo->flip) ||
              vae_trainer_set_state(&tr, ck.params, ck.adam_m, ck.adam_v) ||

@@ -1,7 +1,7 @@
 /* The whole loss against central finite differences with respect to every
  * parameter tensor, on a tiny model, through the CPU backend in double
  * precision (the same program as training, run on the float64 twins of the
- * ops, see core/cpu_f64.h).
+ * ops, see cpu/reference_f64.h).
  *
  * Per tensor: one random unit direction v (analytic g·v against
  * (L(θ+hv) − L(θ−hv)) / 2h) and four single elements. Criterion: PyTorch's
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cpu_f64.h"
+#include "cpu/reference_f64.h"
 #include "vaevk/graph.h"
 #include "vaevk/rng.h"
 
@@ -39,8 +39,8 @@ static void fail_backend(model *m) {
 
 /* The loss in double: mean(sse) + beta·mean(kl), from the per-image terms. */
 static double loss_at(model *m, const double *params) {
-    if (vae_cpu_write_f64(m->be, m->lay.params_all, params) || vae_backend_run(m->be, m->rec) ||
-        vae_cpu_read_f64(m->be, m->lay.sse, m->sse) || vae_cpu_read_f64(m->be, m->lay.kl, m->kl))
+    if (vae_reference_write_f64(m->be, m->lay.params_all, params) || vae_backend_run(m->be, m->rec) ||
+        vae_reference_read_f64(m->be, m->lay.sse, m->sse) || vae_reference_read_f64(m->be, m->lay.kl, m->kl))
         fail_backend(m);
     double recon = 0, kl = 0;
     for (int b = 0; b < m->lay.batch; b++) {
@@ -60,7 +60,7 @@ static int verdict(const char *what, double ana, double num) {
 
 static void setup(model *m, double **params) {
     vae_config cfg = {{3, 4, 5, 6}, 3};
-    m->be = vae_cpu_backend_create_f64();
+    m->be = vae_reference_backend_create_f64();
     vae_layout_init(&m->lay, &cfg, 2);
     vae_program prog = {0};
     vae_step_options opts = {.from_pixels = 0, .eps_from_rng = 0, .adam = 0};
@@ -96,7 +96,7 @@ int main(void) {
     double *v = malloc(total * sizeof(double));
     printf("loss %.6f at the start; step %g; pass iff |err| <= %g + %g*|numeric|\n",
            loss_at(&m, params), STEP, ATOL, RTOL);
-    if (vae_cpu_read_f64(m.be, m.lay.grads_all, grads))
+    if (vae_reference_read_f64(m.be, m.lay.grads_all, grads))
         fail_backend(&m);
     int checks = 0, failures = 0;
     for (int t = 0; t < VAE_NPARAMS; t++) {

@@ -20,7 +20,7 @@ int main(void) {
     int widths[4] = {4, 8, 8, 16};
     memcpy(cfg.channels, widths, sizeof widths);
     cfg.latent = 8;
-    vae_backend *be = vae_cpu_backend_create();
+    vae_backend *be = vae_reference_backend_create();
     vae_trainer t;
     if (!be || vae_trainer_init(&t, be, &cfg, B, 3, 1e-3f, 0) != 0) {
         fprintf(stderr, "set-up failed: %s\n", be ? be->error : "no CPU backend");

@@ -124,7 +124,7 @@ static int library_kl(double *kl) {
         printf("cannot load the checkpoint: %s\n", err);
         return -1;
     }
-    vae_backend *be = vae_cpu_backend_create();
+    vae_backend *be = vae_reference_backend_create();
     const vae_train_options *o = &ck.options;
     int rc = !be || vae_trainer_init(&t, be, &o->model, 64, o->seed, o->lr, 0) != 0 ||
              vae_trainer_set_state(&t, ck.params, NULL, NULL) != 0 ||

@@ -185,7 +185,7 @@ static void check_range_limit(vae_backend *be) {
 
 int main(void) {
     vae_backend *gpu = vkt_backend();
-    vae_backend *cpu = vae_cpu_backend_create();
+    vae_backend *cpu = vae_reference_backend_create();
     check_arenas(gpu);
     check_chain(gpu, cpu, 1);
     check_chain(gpu, cpu, 5);

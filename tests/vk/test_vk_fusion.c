@@ -173,7 +173,7 @@ static void check_case(const fusion_case *c, vae_backend *gpu, vae_backend *cpu,
 
 int main(void) {
     vae_backend *gpu = vkt_backend();
-    vae_backend *cpu = vae_cpu_backend_create();
+    vae_backend *cpu = vae_reference_backend_create();
     if (!cpu) {
         printf("FAIL creating the CPU backend\n");
         return 1;

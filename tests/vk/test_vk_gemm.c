@@ -80,15 +80,15 @@ static void lay_out(const conv_case *c, one_op *p, uint64_t seed) {
     memset(p, 0, sizeof *p);
     p->op.kind = c->kind;
     memcpy(p->op.d, c->d, sizeof p->op.d);
-    vk_op_size size;
+    vae_op_size size;
     char err[256];
-    if (vk_op_shape(&p->op, &size, err, sizeof err) != 0) {
+    if (vae_op_size_of(&p->op, &size, err, sizeof err) != 0) {
         printf("FAIL bad test case: %s\n", err);
         exit(1);
     }
     static const vae_arena arena[3] = {VAE_ARENA_GRADS, VAE_ARENA_ACTS, VAE_ARENA_PARAMS};
     for (int k = 0; k < vae_op_tensor_count(c->kind); k++) {
-        uint32_t n = (uint32_t)size.need[k];
+        uint32_t n = size.words[k];
         p->op.t[k] = (vae_tensor){arena[k], place(p, arena[k], n), n};
     }
     for (int a = 0; a < VAE_ARENA_COUNT; a++) {
@@ -166,7 +166,7 @@ static void check(const conv_case *c, const one_op *p, uint32_t *const ref[VAE_A
 
 int main(void) {
     vae_backend *gpu = vkt_backend();
-    vae_backend *cpu = vae_cpu_backend_create();
+    vae_backend *cpu = vae_reference_backend_create();
     if (!cpu) {
         printf("FAIL creating the CPU backend\n");
         return 1;

@@ -130,7 +130,7 @@ static void check_training(vae_backend *gpu, vae_backend *cpu) {
 
 int main(void) {
     vae_backend *gpu = vkt_backend();
-    vae_backend *cpu = vae_cpu_backend_create();
+    vae_backend *cpu = vae_reference_backend_create();
     check_gradients(gpu, cpu);
     check_training(gpu, cpu);
     cpu->vt->destroy(cpu);

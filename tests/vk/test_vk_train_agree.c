@@ -41,7 +41,7 @@ static int state_ok(const char *what, const vae_selftest_diff *d) {
 
 int main(void) {
     vae_backend *gpu = vkt_backend();
-    vae_backend *cpu = vae_cpu_backend_create();
+    vae_backend *cpu = vae_reference_backend_create();
     if (!cpu) {
         printf("FAIL creating the CPU backend\n");
         return 1;
