@@ -48,10 +48,14 @@ typedef struct {
 /* All physical devices in the loader's order; *out is malloc'd (free() it).
  * -1 and one line in err if there is no loader or no device. */
 int vae_vk_list_devices(vae_vk_device_info **out, int *count, char *err, size_t errlen);
-/* The usable device to use by default: discrete > integrated > virtual > cpu
- * (the first of a kind wins); -1 if none. */
+/* The best usable device: discrete > integrated > virtual > cpu (the first
+ * of a kind wins); -1 if none. */
 int vae_vk_best_device(void);
-/* The `vae-vk devices` listing; says why when nothing is found. */
+/* The same among GPUs only (a CPU driver such as lavapipe is never picked
+ * by default: the CPU backend is faster); -1 if none. */
+int vae_vk_best_gpu(void);
+/* The Vulkan part of `vae-vk devices`, the best GPU marked [default]; says
+ * why when nothing is found. */
 void vae_vk_print_devices(FILE *f);
 /* A backend on device `device_index` (-1: vae_vk_best_device()). NULL and one
  * line in err on failure. */

@@ -12,7 +12,8 @@
 
 typedef struct {
     int batch, steps, warmup, latent;
-    const char *device, *channels;
+    const char *channels;
+    cli_device device;
 } bench_options;
 
 static int run(const bench_options *b, vae_backend *be, const vae_config *cfg) {
@@ -62,16 +63,16 @@ done:
 }
 
 int cmd_bench(int argc, char **argv) {
-    bench_options b = {64, 10, 2, 128, NULL, NULL};
+    bench_options b = {64, 10, 2, 128, NULL, {NULL, 0}};
     arg_spec specs[] = {
-        {"device", ARG_STRING, &b.device, 1, 0, "cpu, or a Vulkan device index (default: best)", 0},
+        CLI_DEVICE_SPECS(&b.device),
         {"batch", ARG_INT, &b.batch, 1, 65536, "images per step (64)", 0},
         {"steps", ARG_INT, &b.steps, 1, 1e6, "steps timed (10)", 0},
         {"warmup", ARG_INT, &b.warmup, 0, 1e6, "steps run before timing (2)", 0},
         {"latent", ARG_INT, &b.latent, 1, 4096, "latent size (128)", 0},
         {"channels", ARG_STRING, &b.channels, 1, 0, "encoder widths (32,64,128,256)", 0},
     };
-    int status = args_parse("bench", "[--device cpu|N] [--batch 64] [--steps 10]", specs,
+    int status = args_parse("bench", "[--device cpu|reference|N] [--threads N] [--batch 64] [--steps 10]", specs,
                             (int)(sizeof specs / sizeof specs[0]), argc, argv, NULL, 0, NULL);
     if (status != 0)
         return status > 0 ? 0 : 2;
@@ -83,7 +84,7 @@ int cmd_bench(int argc, char **argv) {
                 b.channels);
         return 2;
     }
-    vae_backend *be = cli_open_backend("bench", b.device, 0);
+    vae_backend *be = cli_open_backend("bench", &b.device, 0);
     if (!be)
         return 1;
     status = run(&b, be, &cfg);

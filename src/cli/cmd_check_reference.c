@@ -199,13 +199,15 @@ done:
 }
 
 int cmd_check_reference(int argc, char **argv) {
-    const char *device = NULL, *path = NULL;
+    const char *path = NULL;
+    cli_device device = {0};
     int quiet = 0, npos = 0;
     arg_spec specs[] = {
-        {"device", ARG_STRING, &device, 1, 0, "cpu, or a Vulkan device index (default: best)", 0},
+        CLI_DEVICE_SPECS(&device),
         {"quiet", ARG_FLAG, &quiet, 1, 0, "print only the verdict", 0},
     };
-    int status = args_parse("check-reference", "FILE [--device cpu|N]", specs, 2, argc, argv,
+    int status = args_parse("check-reference", "FILE [--device cpu|reference|N]", specs,
+                            (int)(sizeof specs / sizeof specs[0]), argc, argv,
                             &path, 1, &npos);
     if (status != 0)
         return status > 0 ? 0 : 2;
@@ -223,7 +225,7 @@ int cmd_check_reference(int argc, char **argv) {
     vae_backend *be = NULL;
     verdict v = {0, 0};
     status = 1;
-    if (read_config(&r) == 0 && (be = cli_open_backend("check-reference", device, quiet))) {
+    if (read_config(&r) == 0 && (be = cli_open_backend("check-reference", &device, quiet))) {
         printf("%s: channels %d,%d,%d,%d latent %d batch %d beta %g, Adam step %d, on %s\n", path,
                r.cfg.channels[0], r.cfg.channels[1], r.cfg.channels[2], r.cfg.channels[3],
                r.cfg.latent, r.batch, r.beta, r.adam_step, be->name);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/args.h"
+#include "cli/device.h"
 #include "cli/commands.h"
 #include "cli/data_open.h"
 #include "cli/model_load.h"
@@ -21,7 +22,8 @@
 typedef struct {
     const char *a[MAX_PAIRS], *b[MAX_PAIRS]; /* --a / --b, in order */
     int na, nb, pairs, steps, scale, slerp, quiet;
-    const char *checkpoint, *data, *out, *device;
+    const char *checkpoint, *data, *out;
+    cli_device device;
     uint64_t seed;
 } interp_args;
 
@@ -61,7 +63,7 @@ static int parse(interp_args *r, int argc, char **argv) {
         {"seed", ARG_U64, &r->seed, 1, 0, "seed of the random pairs (1)", 0},
         {"scale", ARG_INT, &r->scale, 1, 16, "enlarge each pixel (1)", 0},
         {"out", ARG_STRING, &r->out, 1, 0, "PNG to write (interpolation.png)", 0},
-        {"device", ARG_STRING, &r->device, 1, 0, "cpu, or a Vulkan device index (default: best)", 0},
+        CLI_DEVICE_SPECS(&r->device),
         {"quiet", ARG_FLAG, &r->quiet, 1, 0, "print nothing but errors", 0},
     };
     if (take_endpoints(r, &argc, argv) != 0)
@@ -196,7 +198,7 @@ int cmd_interpolate(int argc, char **argv) {
     loaded_model m;
     vae_dataset *ds = NULL;
     status = 1;
-    if (model_load(&m, "interpolate", r.checkpoint, r.device, 64, r.quiet) == 0 &&
+    if (model_load(&m, "interpolate", r.checkpoint, &r.device, 64, r.quiet) == 0 &&
         open_data(&r, &m.ck.options, &ds) == 0 && draw(&m, &r, ds) == 0) {
         if (!r.quiet)
             fprintf(stderr, "vae-vk interpolate: wrote %d rows of %d to %s\n", r.na + r.pairs,

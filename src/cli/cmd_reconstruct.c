@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/args.h"
+#include "cli/device.h"
 #include "cli/commands.h"
 #include "cli/data_open.h"
 #include "cli/model_load.h"
@@ -49,7 +50,8 @@ done:
 }
 
 int cmd_reconstruct(int argc, char **argv) {
-    const char *checkpoint = NULL, *out = "reconstructions.png", *device = NULL, *data = NULL;
+    const char *checkpoint = NULL, *out = "reconstructions.png", *data = NULL;
+    cli_device device = {0};
     int n = 16, cols = 4, scale = 1, quiet = 0;
     long first = -1;
     arg_spec specs[] = {
@@ -60,7 +62,7 @@ int cmd_reconstruct(int argc, char **argv) {
         {"cols", ARG_INT, &cols, 1, 1024, "pairs per row (4)", 0},
         {"scale", ARG_INT, &scale, 1, 16, "enlarge each pixel (1)", 0},
         {"out", ARG_STRING, &out, 1, 0, "PNG to write (reconstructions.png)", 0},
-        {"device", ARG_STRING, &device, 1, 0, "cpu, or a Vulkan device index (default: best)", 0},
+        CLI_DEVICE_SPECS(&device),
         {"quiet", ARG_FLAG, &quiet, 1, 0, "print nothing but errors", 0},
     };
     int status = args_parse("reconstruct", "--checkpoint CKPT [--data synthetic|DIR] [--n 16] --out recon.png",
@@ -73,7 +75,7 @@ int cmd_reconstruct(int argc, char **argv) {
     const long *order = NULL;
     char err[1024];
     status = 1;
-    if (model_load(&m, "reconstruct", checkpoint, device, n < 64 ? n : 64, quiet) != 0)
+    if (model_load(&m, "reconstruct", checkpoint, &device, n < 64 ? n : 64, quiet) != 0)
         goto done;
     const vae_train_options *o = &m.ck.options;
     const char *spec = data ? data : o->data;

@@ -3,18 +3,20 @@
 #include <stdio.h>
 
 #include "cli/args.h"
+#include "cli/device.h"
 #include "cli/commands.h"
 #include "cli/model_load.h"
 #include "viz/report.h"
 
 int cmd_report(int argc, char **argv) {
-    const char *device = NULL, *dir[1] = {NULL};
+    const char *dir[1] = {NULL};
+    cli_device device = {0};
     int quiet = 0, npos = 0;
     arg_spec specs[] = {
-        {"device", ARG_STRING, &device, 1, 0, "cpu, or a Vulkan device index (default: best)", 0},
+        CLI_DEVICE_SPECS(&device),
         {"quiet", ARG_FLAG, &quiet, 1, 0, "print nothing but errors", 0},
     };
-    int status = args_parse("report", "RUN_DIR [--device cpu|N]\nWrites RUN_DIR/report.html: "
+    int status = args_parse("report", "RUN_DIR [--device cpu|reference|N]\nWrites RUN_DIR/report.html: "
                             "loss curves, samples, reconstructions, interpolation, traversal, "
                             "KL per dimension, configuration.", specs,
                             (int)(sizeof specs / sizeof specs[0]), argc, argv, dir, 1, &npos);
@@ -27,7 +29,7 @@ int cmd_report(int argc, char **argv) {
     loaded_model m;
     char err[600];
     status = 1;
-    if (model_load(&m, "report", dir[0], device, 64, quiet) == 0) {
+    if (model_load(&m, "report", dir[0], &device, 64, quiet) == 0) {
         if (viz_report_write(dir[0], &m.trainer, &m.ck.options, &m.ck.progress, err, sizeof err) != 0)
             fprintf(stderr, "vae-vk report: %s\n", err);
         else {

@@ -2,12 +2,14 @@
 #include <stdio.h>
 
 #include "cli/args.h"
+#include "cli/device.h"
 #include "cli/commands.h"
 #include "cli/faces.h"
 #include "cli/model_load.h"
 
 int cmd_sample(int argc, char **argv) {
-    const char *checkpoint = NULL, *out = "samples.png", *device = NULL;
+    const char *checkpoint = NULL, *out = "samples.png";
+    cli_device device = {0};
     int n = 64, cols = 8, scale = 1, quiet = 0;
     uint64_t seed = 1;
     float temperature = 1.0f;
@@ -19,7 +21,7 @@ int cmd_sample(int argc, char **argv) {
         {"temperature", ARG_FLOAT, &temperature, 0, 100, "z ~ N(0, T^2 I) (1)", 0},
         {"scale", ARG_INT, &scale, 1, 16, "enlarge each pixel (1)", 0},
         {"out", ARG_STRING, &out, 1, 0, "PNG to write (samples.png)", 0},
-        {"device", ARG_STRING, &device, 1, 0, "cpu, or a Vulkan device index (default: best)", 0},
+        CLI_DEVICE_SPECS(&device),
         {"quiet", ARG_FLAG, &quiet, 1, 0, "print nothing but errors", 0},
     };
     int status = args_parse("sample", "--checkpoint CKPT [--n 64] [--seed S] [--out samples.png]",
@@ -28,7 +30,7 @@ int cmd_sample(int argc, char **argv) {
         return status > 0 ? 0 : 2;
     loaded_model m;
     int batch = n < 64 ? n : 64;
-    if (model_load(&m, "sample", checkpoint, device, batch, quiet) != 0) {
+    if (model_load(&m, "sample", checkpoint, &device, batch, quiet) != 0) {
         model_unload(&m);
         return 1;
     }

@@ -1,11 +1,13 @@
-/* vae-vk selftest: does this Vulkan device compute what the CPU reference
- * computes? Every op alone, then a short training run, each compared with
- * the reference (vaevk/selftest.h), as a table and one verdict line. */
+/* vae-vk selftest: does this device (a Vulkan device or the fast CPU
+ * backend) compute what the reference computes? Every op alone, then a
+ * short training run, each compared with the reference (vaevk/selftest.h),
+ * as a table and one verdict line. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/args.h"
+#include "cli/device.h"
 #include "cli/commands.h"
 #include "vaevk/selftest.h"
 #include "vaevk/vulkan.h"
@@ -20,18 +22,18 @@ static void version_text(uint32_t v, char *out, size_t len) {
     snprintf(out, len, "%u.%u.%u", v >> 22 & 0x7f, v >> 12 & 0x3ff, v & 0xfff);
 }
 
-static void print_header(const vae_backend *be, int index, const vae_selftest_train_options *o) {
+static void print_header(const vae_backend *be, const vae_device *dev, const vae_selftest_train_options *o) {
     vae_vk_device_info *d = NULL;
-    int n = 0;
+    int n = 0, index = dev->vulkan_index;
     char err[256], api[32];
     printf("vae-vk selftest: %s\n", be->name);
-    if (vae_vk_list_devices(&d, &n, err, sizeof err) == 0 && index < n) {
+    if (dev->kind == VAE_DEVICE_VULKAN && vae_vk_list_devices(&d, &n, err, sizeof err) == 0 && index < n) {
         version_text(d[index].api_version, api, sizeof api);
         printf("  %s %s device; driver %s, version %s; Vulkan %s\n", d[index].vendor, d[index].type,
                d[index].driver, d[index].driver_version_text, api);
     }
     free(d);
-    printf("\nEach check runs the same work here and on the CPU reference (plain C, sums in double)"
+    printf("\nEach check runs the same work here and on the reference (plain C, sums in double)"
            " and compares:\n"
            "  ops       each op alone on odd sizes: normalized MSE sum((dev-ref)^2)/sum(ref^2) <= %g;\n"
            "            NaN/Inf in the same places; bit-identical where the op is only + - x\n"
@@ -119,46 +121,38 @@ static void validation_check(tally *t) {
     printf("\nvalidation layer: %d warnings/errors  %s\n", n, n ? "FAIL" : "ok");
 }
 
-/* The device to check: never the CPU reference itself. -1 after one line. */
-static int pick_device(const char *device) {
-    if (!device) {
-        int best = vae_vk_best_device();
-        if (best < 0)
-            fprintf(stderr, "vae-vk selftest: no usable Vulkan device to check (run vae-vk devices "
-                            "to see why)\n");
-        return best;
+/* The device to check: never the reference itself. -1 after one line. */
+static int pick_device(const cli_device *opts, vae_device *d) {
+    if (cli_device_parse("selftest", opts, d) != 0)
+        return -1;
+    *d = vae_device_resolve(*d);
+    if (d->kind == VAE_DEVICE_REFERENCE) {
+        fprintf(stderr, "vae-vk selftest: --device reference is what the selftest compares against: "
+                        "give cpu or a Vulkan device index (vae-vk devices lists them)\n");
+        return -1;
     }
-    char *end;
-    long index = strtol(device, &end, 10);
-    if (strcmp(device, "cpu") == 0)
-        fprintf(stderr, "vae-vk selftest: --device cpu is the reference the selftest compares "
-                        "against: give a Vulkan device index (vae-vk devices lists them)\n");
-    else if (end == device || *end || index < 0 || index > 1000000)
-        fprintf(stderr, "vae-vk selftest: --device '%s' is not a Vulkan device index (vae-vk "
-                        "devices lists them)\n", device);
-    else
-        return (int)index;
-    return -1;
+    return 0;
 }
 
 int cmd_selftest(int argc, char **argv) {
-    const char *device = NULL;
+    cli_device opts = {0};
     int quick = 0;
     arg_spec specs[] = {
-        {"device", ARG_STRING, &device, 1, 0, "Vulkan device index to check (default: best)", 0},
+        CLI_DEVICE_SPECS(&opts),
         {"quick", ARG_FLAG, &quick, 1, 0, "the op checks and a 5-step training run", 0},
     };
-    int status = args_parse("selftest", "[--device N] [--quick]", specs, 2, argc, argv, NULL, 0, NULL);
+    int status = args_parse("selftest", "[--device cpu|N] [--threads N] [--quick]", specs,
+                            (int)(sizeof specs / sizeof specs[0]), argc, argv, NULL, 0, NULL);
     if (status != 0)
         return status > 0 ? 0 : 2;
-    int index = pick_device(device);
-    if (index < 0)
-        return device ? 2 : 1;
+    vae_device dev;
+    if (pick_device(&opts, &dev) != 0)
+        return 2;
     char err[512];
-    vae_backend *be = vae_vk_backend_create(index, err, sizeof err);
+    vae_backend *be = vae_device_open(dev, err, sizeof err);
     vae_backend *ref = be ? vae_reference_backend_create() : NULL;
     if (!ref) {
-        fprintf(stderr, "vae-vk selftest: %s\n", be ? "out of memory creating the CPU reference" : err);
+        fprintf(stderr, "vae-vk selftest: %s\n", be ? "out of memory creating the reference" : err);
         if (be)
             be->vt->destroy(be);
         return 1;
@@ -167,7 +161,7 @@ int cmd_selftest(int argc, char **argv) {
     vae_selftest_train_default(&o);
     if (quick)
         o.steps = QUICK_STEPS;
-    print_header(be, index, &o);
+    print_header(be, &dev, &o);
     tally t = {0};
     run_ops(be, ref, &t);
     run_training(be, ref, &o, &t);
@@ -175,7 +169,7 @@ int cmd_selftest(int argc, char **argv) {
     be->vt->destroy(be);
     validation_check(&t);
     printf("\n%d of %d checks passed: %s\n", t.passed, t.checks,
-           t.passed == t.checks ? "this device computes what the CPU reference computes"
-                                : "this device does NOT agree with the CPU reference");
+           t.passed == t.checks ? "this device computes what the reference computes"
+                                : "this device does NOT agree with the reference");
     return t.passed == t.checks ? 0 : 1;
 }

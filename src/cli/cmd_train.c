@@ -27,7 +27,8 @@ static void on_signal(int sig) {
 typedef struct {
     vae_train_options o;
     vae_train_progress progress;
-    const char *out, *resume, *device, *channels;
+    const char *out, *resume, *channels;
+    cli_device device;
     int quiet, no_flip;
     long checkpoint_every;
     float *params, *m, *v;   /* host copies for checkpoints */
@@ -37,7 +38,7 @@ typedef struct {
 } train_run;
 
 static const char usage[] =
-    "[--out RUN_DIR | --resume RUN_DIR] [--device cpu|N] [--epochs N] [--steps N] [--batch N] ...\n"
+    "[--out RUN_DIR | --resume RUN_DIR] [--device cpu|reference|N] [--epochs N] [--steps N] [--batch N] ...\n"
     "Trains the VAE; RUN_DIR gets checkpoint.safetensors, log.csv and a sample grid per epoch.";
 
 static int parse(train_run *r, int argc, char **argv) {
@@ -47,7 +48,7 @@ static int parse(train_run *r, int argc, char **argv) {
     arg_spec specs[] = {
         {"out", ARG_STRING, &r->out, 1, 0, "run directory to create (default runs/train)", 0},
         {"resume", ARG_STRING, &r->resume, 1, 0, "continue the run in this directory", 0},
-        {"device", ARG_STRING, &r->device, 1, 0, "cpu, or a Vulkan device index (default: best)", 0},
+        CLI_DEVICE_SPECS(&r->device),
         {"data", ARG_STRING, &data, 1, 0, "synthetic (default), a folder of images or a cache file", 0},
         {"crop", ARG_STRING, &crop, 1, 0, "image folders: auto (default), square or a side N", 0},
         {"val-fraction", ARG_FLOAT, &o->val_fraction, 0, 0.5, "share held out for validation (0.05)", 0},
@@ -317,7 +318,7 @@ int cmd_train(int argc, char **argv) {
     char err[600];
     vae_backend *be = NULL;
     /* the device first: a bad --device or batch leaves no run directory behind */
-    if (prepare_state(&r, &dir) != 0 || !(be = cli_open_backend("train", r.device, r.quiet)))
+    if (prepare_state(&r, &dir) != 0 || !(be = cli_open_backend("train", &r.device, r.quiet)))
         goto fail;
     if (vae_trainer_init(&r.trainer, be, &r.o.model, r.o.batch, r.o.seed, r.o.lr, r.o.flip) != 0) {
         fprintf(stderr, "vae-vk train: %s\n", be->error);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/args.h"
+#include "cli/device.h"
 #include "cli/commands.h"
 #include "cli/data_open.h"
 #include "cli/model_load.h"
@@ -19,7 +20,8 @@
 #define IMAGE_BYTES ((size_t)64 * 64 * 3)
 
 typedef struct {
-    const char *checkpoint, *data, *out, *device, *base, *dim_list;
+    const char *checkpoint, *data, *out, *base, *dim_list;
+    cli_device device;
     int dims, steps, scale, kl_images, quiet;
     float range;
 } traverse_args;
@@ -46,7 +48,7 @@ static int parse(traverse_args *r, int argc, char **argv) {
         {"data", ARG_STRING, &r->data, 1, 0, "dataset (default: the run's data)", 0},
         {"scale", ARG_INT, &r->scale, 1, 16, "enlarge each pixel, labels too (1)", 0},
         {"out", ARG_STRING, &r->out, 1, 0, "PNG to write (traverse.png)", 0},
-        {"device", ARG_STRING, &r->device, 1, 0, "cpu, or a Vulkan device index (default: best)", 0},
+        CLI_DEVICE_SPECS(&r->device),
         {"quiet", ARG_FLAG, &r->quiet, 1, 0, "print nothing but errors", 0},
     };
     return args_parse("traverse", "--checkpoint CKPT [--dims K] [--range 3] [--steps 9] "
@@ -181,7 +183,7 @@ int cmd_traverse(int argc, char **argv) {
     traverse_state s;
     memset(&s, 0, sizeof s);
     status = 1;
-    if (model_load(&s.m, "traverse", r.checkpoint, r.device, 64, r.quiet) == 0 && run(&s, &r) == 0)
+    if (model_load(&s.m, "traverse", r.checkpoint, &r.device, 64, r.quiet) == 0 && run(&s, &r) == 0)
         status = 0;
     vae_dataset_close(s.ds);
     model_unload(&s.m);

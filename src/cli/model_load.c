@@ -5,7 +5,7 @@
 
 #include "cli/device.h"
 
-int model_load(loaded_model *m, const char *cmd, const char *checkpoint, const char *device,
+int model_load(loaded_model *m, const char *cmd, const char *checkpoint, const cli_device *device,
                int batch, int quiet) {
     char err[600];
     memset(m, 0, sizeof *m);

@@ -1,5 +1,5 @@
-/* The public device listing: vae_vk_list_devices, vae_vk_best_device and
- * the `vae-vk devices` report. */
+/* The public device listing: vae_vk_list_devices, vae_vk_best_device,
+ * vae_vk_best_gpu and the Vulkan part of the `vae-vk devices` report. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,24 +41,29 @@ static int type_rank(const char *type) {
     return 4;
 }
 
-static int best_of(const vae_vk_device_info *d, int n) {
+/* The first usable device of the best type ranked below `below`. */
+static int best_of(const vae_vk_device_info *d, int n, int below) {
     int best = -1;
     for (int i = 0; i < n; i++)
-        if (d[i].usable && (best < 0 || type_rank(d[i].type) < type_rank(d[best].type)))
+        if (d[i].usable && type_rank(d[i].type) < below &&
+            (best < 0 || type_rank(d[i].type) < type_rank(d[best].type)))
             best = i;
     return best;
 }
 
-int vae_vk_best_device(void) {
+static int best_below(int below) {
     vae_vk_device_info *d = NULL;
     int n = 0;
     char err[256];
     if (vae_vk_list_devices(&d, &n, err, sizeof err) != 0)
         return -1;
-    int best = best_of(d, n);
+    int best = best_of(d, n, below);
     free(d);
     return best;
 }
+
+int vae_vk_best_device(void) { return best_below(5); }
+int vae_vk_best_gpu(void) { return best_below(3); }
 
 static void print_size(FILE *f, uint64_t bytes) {
     if (bytes >= (1ull << 30))
@@ -108,10 +113,10 @@ void vae_vk_print_devices(FILE *f) {
     uint32_t loader = volkGetInstanceVersion();
     fprintf(f, "Vulkan devices (loader %u.%u.%u):\n", VK_API_VERSION_MAJOR(loader),
             VK_API_VERSION_MINOR(loader), VK_API_VERSION_PATCH(loader));
-    int best = best_of(d, n);
+    int gpu = best_of(d, n, 3);
     for (int i = 0; i < n; i++)
-        print_device(f, &d[i], best);
-    if (best < 0)
-        fprintf(f, "none of them can run vae-vk; use the CPU backend\n");
+        print_device(f, &d[i], gpu);
+    if (best_of(d, n, 5) < 0)
+        fprintf(f, "none of them can run vae-vk\n");
     free(d);
 }

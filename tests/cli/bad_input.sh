@@ -32,9 +32,12 @@ expect_error "give --out or --resume, not both" train --out "$TMP/a" --resume "$
 expect_error "--latent cannot change when resuming" train --resume "$TMP/b" --latent 4
 expect_error "--lr cannot change when resuming" train --resume "$TMP/b" --lr 0.5
 expect_error "--beta-max cannot change when resuming" train --resume "$TMP/b" --beta-max 2
-expect_error "--device '3x' is neither 'cpu' nor a device index" \
+expect_error "--device '3x' is not 'cpu', 'reference' or a Vulkan device index" \
     train --device 3x --channels 4,8,8,16 --latent 8 --batch 8 --synthetic-count 64 --out "$TMP/dev"
 check "a refused --device leaves no run directory behind" test ! -e "$TMP/dev"
+expect_error "--threads sets the CPU backend's threads, but --device is 'reference'" \
+    bench --device reference --threads 2
+expect_error "--threads" bench --device cpu --threads 0
 expect_error "fewer than one batch" train $TINY --synthetic-count 4 --out "$TMP/small"
 expect_error "--checkpoint is required" sample
 expect_error "--n 0 is out of range" sample --n 0

@@ -1,11 +1,11 @@
 # vae-vk selftest as a user runs it (suite 'vk', under VAEVK_VALIDATION=1):
-# on the default Vulkan device (lavapipe in CI) every check passes, the
-# output names the device and ends with the verdict line, and --device cpu
-# (the reference itself) is refused with one line. Skipped (77) without a
-# Vulkan device. Run by meson as: sh selftest_cli.sh VAEVK_EXE
+# on Vulkan device 0 (lavapipe in CI) every check passes, the output names
+# the device and ends with the verdict line, and --device reference (the
+# reference itself) is refused with one line. Skipped (77) without a Vulkan
+# device. Run by meson as: sh selftest_cli.sh VAEVK_EXE
 . "$(dirname "$0")/../cli/lib.sh"
 
-if ! "$VAEVK" devices 2>/dev/null | grep -q '^default device: 0'; then
+if ! "$VAEVK" devices 2>/dev/null | grep -q '^0: '; then
     echo "skipped: no Vulkan device 0 (vae-vk devices)"
     exit 77
 fi
@@ -33,7 +33,7 @@ fi
 check "validation layer silent" grep -q '^validation layer: 0 warnings/errors  ok' "$TMP/out"
 check "no row failed" sh -c "! grep -q 'FAIL' '$TMP/out'"
 
-expect_error "--device cpu is the reference" selftest --device cpu
-expect_error "not a Vulkan device index" selftest --device x
+expect_error "--device reference is what the selftest compares against" selftest --device reference
+expect_error "is not 'cpu', 'reference' or a Vulkan device index" selftest --device x
 
 finish

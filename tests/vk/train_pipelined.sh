@@ -7,7 +7,7 @@
 # device. Run by meson as: sh train_pipelined.sh VAEVK_EXE
 . "$(dirname "$0")/../cli/lib.sh"
 
-if ! "$VAEVK" devices 2>/dev/null | grep -q '^default device: 0'; then
+if ! "$VAEVK" devices 2>/dev/null | grep -q '^0: '; then
     echo "skipped: no Vulkan device 0 (vae-vk devices)"
     exit 77
 fi
