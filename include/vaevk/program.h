@@ -114,6 +114,8 @@ const vae_op_info *vae_op_info_of(vae_op_kind kind);
 const char *vae_op_name(vae_op_kind kind);
 /* Number of tensors each op uses (the rest of t[] is unused). */
 int vae_op_tensor_count(vae_op_kind kind);
+/* d[] by name into out: "B=2 Cin=5 H=8 W=10 Cout=3". */
+void vae_op_sizes_text(const vae_op *op, char *out, size_t outlen);
 
 /* An op's sizes, worked out from its kind and d[] alone. */
 typedef struct {

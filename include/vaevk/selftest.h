@@ -60,6 +60,13 @@ typedef struct {
 
 typedef void (*vae_selftest_op_fn)(void *ctx, const vae_selftest_op_result *r);
 
+/* One op of any kind, sizes (op->d) and options (op->f) run as the cases
+ * below are: tensors laid out from vae_op_size_of with guard words, filled
+ * from `seed` (NaN/Inf among the float inputs with `specials`). `ref` may
+ * be any backend: two fast backends with different thread counts, say. */
+void vae_selftest_op(vae_backend *be, vae_backend *ref, const vae_op *op, int specials, uint64_t seed,
+                     vae_selftest_op_result *r);
+
 /* Number of cases: every op kind, forward and backward, at least once. */
 int vae_selftest_op_count(void);
 /* Runs every case on be and ref, calling fn after each. Returns the number

@@ -1,12 +1,13 @@
 /* The facts of every op (vaevk/program.h): its tensors, what it writes, its
  * family, and the words each tensor must hold for given sizes. */
 #include <stdio.h>
+#include <string.h>
 
 #include "vaevk/program.h"
 
 #define PRODUCT(name, layer, pass) \
-    {name, layer == VAE_LAYER_LINEAR ? "B I O accumulate" : "B Cin H W Cout", 3, \
-     layer == VAE_LAYER_LINEAR ? 3 : 5, 1, VAE_FAMILY_PRODUCT, layer, pass, 0}
+    {name, layer != VAE_LAYER_LINEAR ? "B Cin H W Cout" : pass == VAE_PASS_BACKWARD_INPUT ? "B I O accumulate" : "B I O", \
+     3, layer == VAE_LAYER_LINEAR ? 3 : 5, 1, VAE_FAMILY_PRODUCT, layer, pass, 0}
 #define EACH(name, dims, tensors, sizes, writes, exact) \
     {name, dims, tensors, sizes, writes, VAE_FAMILY_ELEMENTWISE, VAE_LAYER_NONE, VAE_PASS_NONE, exact}
 #define SUM(name, dims, tensors, sizes) \
@@ -52,6 +53,19 @@ const char *vae_op_name(vae_op_kind kind) {
 
 int vae_op_tensor_count(vae_op_kind kind) {
     return (unsigned)kind < VAE_OP_COUNT ? info[kind].tensors : 0;
+}
+
+void vae_op_sizes_text(const vae_op *op, char *out, size_t outlen) {
+    const vae_op_info *info = vae_op_info_of(op->kind);
+    const char *names = info ? info->dims : "";
+    size_t used = 0;
+    out[0] = 0;
+    for (int i = 0; *names && i < VAE_OP_MAX_DIMS && used < outlen; i++) {
+        size_t len = strcspn(names, " ");
+        int n = snprintf(out + used, outlen - used, "%s%.*s=%d", i ? " " : "", (int)len, names, (int)op->d[i]);
+        used += n > 0 ? (size_t)n : 0;
+        names += len + (names[len] == ' ');
+    }
 }
 
 static void set5(uint64_t w[VAE_OP_MAX_TENSORS], uint64_t a, uint64_t b, uint64_t c, uint64_t d,

@@ -76,19 +76,6 @@ vae_arena selftest_arena(vae_op_kind kind, int k) {
     return io ? VAE_ARENA_IO : spread[k];
 }
 
-void selftest_sizes(const vae_op *op, char *out, size_t outlen) {
-    const vae_op_info *info = vae_op_info_of(op->kind);
-    const char *names = info ? info->dims : "";
-    size_t used = 0;
-    out[0] = 0;
-    for (int i = 0; *names && i < VAE_OP_MAX_DIMS && used < outlen; i++) {
-        size_t len = strcspn(names, " ");
-        int n = snprintf(out + used, outlen - used, "%s%.*s=%d", i ? " " : "", (int)len, names, (int)op->d[i]);
-        used += n > 0 ? (size_t)n : 0;
-        names += len + (names[len] == ' ');
-    }
-}
-
 /* splitmix64: reproducible test data. */
 static uint64_t next(uint64_t *s) {
     uint64_t z = (*s += 0x9E3779B97F4A7C15ull);

@@ -21,8 +21,6 @@ extern const int selftest_case_count;
 /* The arena tensor k of a case lives in: the host-written step inputs and
  * pixels in IO, the rest spread over the other arenas so all get used. */
 vae_arena selftest_arena(vae_op_kind kind, int k);
-/* d[] by name into out: "B=2 Cin=5 H=8 W=10 Cout=3". */
-void selftest_sizes(const vae_op *op, char *out, size_t outlen);
 /* Tensor k's initial words (op->t[k].count of them) into w; `rng` is the
  * case's splitmix64 state. */
 void selftest_fill(const selftest_case *c, const vae_op *op, int k, uint32_t *w, uint64_t *rng);

@@ -121,15 +121,15 @@ static void judge(const selftest_case *c, const one_op *p, vae_selftest_op_resul
     r->pass = r->nan_match && r->guards_ok && r->exact_ok && r->diff.nmse <= VAE_SELFTEST_OP_NMSE;
 }
 
-static void run_case(int index, vae_backend *be, vae_backend *ref, vae_selftest_op_result *r) {
-    const selftest_case *c = &selftest_cases[index];
+static void run_case(const selftest_case *c, uint64_t seed, vae_backend *be, vae_backend *ref,
+                     vae_selftest_op_result *r) {
     one_op p;
     memset(r, 0, sizeof *r);
     r->specials = c->specials;
-    r->exact_expected = vae_op_info_of(c->kind)->exact;
-    int status = lay_out(c, &p, 1000 + (uint64_t)index, r->error, sizeof r->error);
+    r->exact_expected = vae_op_info_of(c->kind) ? vae_op_info_of(c->kind)->exact : 0;
+    int status = lay_out(c, &p, seed, r->error, sizeof r->error);
     r->op = p.op;
-    selftest_sizes(&p.op, r->sizes, sizeof r->sizes);
+    vae_op_sizes_text(&p.op, r->sizes, sizeof r->sizes);
     if (status == 0) {
         if (run_on(be, &p, p.got) != 0)
             snprintf(r->error, sizeof r->error, "%s: %s", be->name, be->error);
@@ -141,13 +141,21 @@ static void run_case(int index, vae_backend *be, vae_backend *ref, vae_selftest_
     free_one_op(&p);
 }
 
+void vae_selftest_op(vae_backend *be, vae_backend *ref, const vae_op *op, int specials, uint64_t seed,
+                     vae_selftest_op_result *r) {
+    selftest_case c = {op->kind, {0}, {0}, specials};
+    memcpy(c.d, op->d, sizeof c.d);
+    memcpy(c.f, op->f, sizeof c.f);
+    run_case(&c, seed, be, ref, r);
+}
+
 int vae_selftest_op_count(void) { return selftest_case_count; }
 
 int vae_selftest_ops(vae_backend *be, vae_backend *ref, vae_selftest_op_fn fn, void *ctx) {
     int fails = 0;
     for (int i = 0; i < selftest_case_count; i++) {
         vae_selftest_op_result r;
-        run_case(i, be, ref, &r);
+        run_case(&selftest_cases[i], 1000 + (uint64_t)i, be, ref, &r);
         fails += !r.pass;
         if (fn)
             fn(ctx, &r);

@@ -7,6 +7,7 @@
 
 #include "fast/fast_internal.h"
 #include "fast/fast_kernels.h"
+#include "fast/fast_profile.h"
 
 static fast_backend *fast(vae_backend *be) { return (fast_backend *)be; }
 
@@ -64,6 +65,8 @@ static int fast_record(vae_backend *be, const vae_program *prog, vae_recording *
         return -1;
     }
     rec->count = prog->count;
+    if (fast_profile_wanted())
+        rec->seconds = calloc((size_t)(prog->count ? prog->count : 1), sizeof *rec->seconds);
     for (int i = 0; i < prog->count; i++) {
         if (fast_plan_op(f, &prog->ops[i], &rec->step[i]) != 0) {
             char why[sizeof be->error];
@@ -80,9 +83,14 @@ static int fast_record(vae_backend *be, const vae_program *prog, vae_recording *
 
 static int fast_submit(vae_backend *be, vae_recording *rec) {
     fast_backend *f = fast(be);
-    for (int i = 0; i < rec->count; i++)
+    for (int i = 0; i < rec->count; i++) {
+        double start = rec->seconds ? fast_now() : 0;
         if (fast_run_step(f, &rec->step[i]) != 0)
             return -1;
+        if (rec->seconds)
+            rec->seconds[i] += fast_now() - start;
+    }
+    rec->submissions++;
     return 0;
 }
 
@@ -96,8 +104,11 @@ static void fast_free_recording(vae_backend *be, vae_recording *rec) {
     (void)be;
     if (!rec)
         return;
+    if (rec->seconds)
+        fast_profile_report(rec->step, rec->seconds, rec->count, rec->submissions);
     for (int i = 0; i < rec->count; i++)
         fast_plan_free(&rec->step[i]);
+    free(rec->seconds);
     free(rec->step);
     free(rec);
 }

@@ -41,6 +41,8 @@ struct fast_step {
 struct vae_recording {
     fast_step *step;
     int count;
+    double *seconds;   /* VAEVK_PROFILE=1: each step's time, summed */
+    int submissions;
 };
 
 static inline void *fast_at(const fast_backend *f, vae_tensor t) {

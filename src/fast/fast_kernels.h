@@ -1,13 +1,16 @@
-/* The register tile under every product of the fast backend:
+/* The register tiles under every product of the fast backend. Both compute
  *
- *   acc[r][c] (+)= Σ_{k<K} s[r][tab[k]] · v[k·FAST_COLS + c]     r < FAST_ROWS, c < FAST_COLS
+ *   acc[r][c] (+)= Σ_{k<K} s[r][tab[k]] · v_k[c]        r < FAST_ROWS, c < FAST_COLS
  *
- * s[r] are the rows' own pointers into the broadcast operand (image pixels,
- * weight rows...), tab[k] the offset of term k, the same for every row;
- * v is a packed panel of FAST_COLS columns per term. Each row's sum runs
- * over k in order, so a result does not depend on how tiles are spread over
- * threads. With `load`, acc holds partial sums to continue; without, they
- * start at zero. */
+ * where s[r] are the rows' own pointers into the broadcast operand (image
+ * pixels, weight rows...) and tab[k] the offset of term k, the same for
+ * every row. They differ in where term k's FAST_COLS values v_k come from:
+ *   panel  a packed panel, v_k = v + k·FAST_COLS;
+ *   patch  a 4×4 window of an image, v_k[4i + j] = v[vtab[k] + i·vrow + j]
+ *          (a weight gradient's 16 taps).
+ * Each row's sum runs over k in order, so a result does not depend on how
+ * tiles are spread over threads. With `load`, acc holds partial sums to
+ * continue; without, they start at zero. */
 #ifndef VAEVK_FAST_KERNELS_H
 #define VAEVK_FAST_KERNELS_H
 
@@ -15,17 +18,20 @@
 
 #include "fast/fast_internal.h"
 
-typedef void (*fast_tile_fn)(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
-                             float acc[FAST_ROWS * FAST_COLS], int load);
+typedef void (*fast_panel_fn)(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
+                              float acc[FAST_ROWS * FAST_COLS], int load);
+typedef void (*fast_patch_fn)(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
+                              const int32_t *vtab, int vrow, float acc[FAST_ROWS * FAST_COLS], int load);
 
 struct fast_kernels {
     const char *name;   /* "AVX2+FMA", "generic" */
-    fast_tile_fn tile;
+    fast_panel_fn panel;
+    fast_patch_fn patch;
 };
 
 /* Plain C, any processor. */
 extern const fast_kernels fast_kernels_generic;
-/* x86-64 with AVX2 and FMA; NULL where not compiled in. */
+/* x86-64 with AVX2 and FMA; NULL where the processor or the build lacks them. */
 const fast_kernels *fast_kernels_avx2(void);
 
 #endif

@@ -1,6 +1,8 @@
-/* The tile of fast_kernels.h for x86-64 with AVX2 and FMA: 6 rows by two
+/* The tiles of fast_kernels.h for x86-64 with AVX2 and FMA: 6 rows by two
  * 8-float vectors in 12 of the 16 ymm registers; each term is two vector
- * loads, six broadcasts and twelve fused multiply-adds. */
+ * loads (four half loads for a patch), six broadcasts and twelve fused
+ * multiply-adds. Compiled for AVX2 whatever the build's flags, and used
+ * only where the processor has it. */
 #include "fast/fast_kernels.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -8,42 +10,71 @@
 
 #define TARGET __attribute__((target("avx2,fma")))
 
-TARGET static void tile(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
-                        float acc[FAST_ROWS * FAST_COLS], int load) {
-    __m256 a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51;
-    if (load) {
-        a00 = _mm256_loadu_ps(acc + 0), a01 = _mm256_loadu_ps(acc + 8);
-        a10 = _mm256_loadu_ps(acc + 16), a11 = _mm256_loadu_ps(acc + 24);
-        a20 = _mm256_loadu_ps(acc + 32), a21 = _mm256_loadu_ps(acc + 40);
-        a30 = _mm256_loadu_ps(acc + 48), a31 = _mm256_loadu_ps(acc + 56);
-        a40 = _mm256_loadu_ps(acc + 64), a41 = _mm256_loadu_ps(acc + 72);
-        a50 = _mm256_loadu_ps(acc + 80), a51 = _mm256_loadu_ps(acc + 88);
-    } else {
-        a00 = a01 = a10 = a11 = a20 = a21 = _mm256_setzero_ps();
-        a30 = a31 = a40 = a41 = a50 = a51 = _mm256_setzero_ps();
+/* Twelve accumulators as named variables: GCC keeps them in registers
+ * (an array of vectors would be stored back to memory every term). */
+#define ACC_DECLARE __m256 a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51
+#define ACC_START(acc, load)                                                                  \
+    if (load) {                                                                               \
+        a00 = _mm256_loadu_ps(acc + 0), a01 = _mm256_loadu_ps(acc + 8);                      \
+        a10 = _mm256_loadu_ps(acc + 16), a11 = _mm256_loadu_ps(acc + 24);                    \
+        a20 = _mm256_loadu_ps(acc + 32), a21 = _mm256_loadu_ps(acc + 40);                    \
+        a30 = _mm256_loadu_ps(acc + 48), a31 = _mm256_loadu_ps(acc + 56);                    \
+        a40 = _mm256_loadu_ps(acc + 64), a41 = _mm256_loadu_ps(acc + 72);                    \
+        a50 = _mm256_loadu_ps(acc + 80), a51 = _mm256_loadu_ps(acc + 88);                    \
+    } else {                                                                                  \
+        a00 = a01 = a10 = a11 = a20 = a21 = _mm256_setzero_ps();                              \
+        a30 = a31 = a40 = a41 = a50 = a51 = _mm256_setzero_ps();                              \
     }
-    const float *s0 = s[0], *s1 = s[1], *s2 = s[2], *s3 = s[3], *s4 = s[4], *s5 = s[5];
+#define ACC_FINISH(acc)                                                                       \
+    _mm256_storeu_ps(acc + 0, a00), _mm256_storeu_ps(acc + 8, a01);                           \
+    _mm256_storeu_ps(acc + 16, a10), _mm256_storeu_ps(acc + 24, a11);                         \
+    _mm256_storeu_ps(acc + 32, a20), _mm256_storeu_ps(acc + 40, a21);                         \
+    _mm256_storeu_ps(acc + 48, a30), _mm256_storeu_ps(acc + 56, a31);                         \
+    _mm256_storeu_ps(acc + 64, a40), _mm256_storeu_ps(acc + 72, a41);                         \
+    _mm256_storeu_ps(acc + 80, a50), _mm256_storeu_ps(acc + 88, a51)
+/* One term: row r's value at offset o times the two column vectors. */
+#define ROW(r, o, v0, v1)                                                                     \
+    do {                                                                                      \
+        const __m256 x = _mm256_broadcast_ss(s##r + (o));                                     \
+        a##r##0 = _mm256_fmadd_ps(x, v0, a##r##0);                                            \
+        a##r##1 = _mm256_fmadd_ps(x, v1, a##r##1);                                            \
+    } while (0)
+#define TERM(o, v0, v1) \
+    ROW(0, o, v0, v1); ROW(1, o, v0, v1); ROW(2, o, v0, v1); ROW(3, o, v0, v1); ROW(4, o, v0, v1); ROW(5, o, v0, v1)
+#define ROWS_FROM(s) \
+    const float *s0 = s[0], *s1 = s[1], *s2 = s[2], *s3 = s[3], *s4 = s[4], *s5 = s[5]
+
+TARGET static void panel(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
+                         float acc[FAST_ROWS * FAST_COLS], int load) {
+    ROWS_FROM(s);
+    ACC_DECLARE;
+    ACC_START(acc, load)
     for (int k = 0; k < K; k++) {
         const int32_t o = tab[k];
         const __m256 v0 = _mm256_loadu_ps(v), v1 = _mm256_loadu_ps(v + 8);
-        __m256 x;
-        x = _mm256_broadcast_ss(s0 + o), a00 = _mm256_fmadd_ps(x, v0, a00), a01 = _mm256_fmadd_ps(x, v1, a01);
-        x = _mm256_broadcast_ss(s1 + o), a10 = _mm256_fmadd_ps(x, v0, a10), a11 = _mm256_fmadd_ps(x, v1, a11);
-        x = _mm256_broadcast_ss(s2 + o), a20 = _mm256_fmadd_ps(x, v0, a20), a21 = _mm256_fmadd_ps(x, v1, a21);
-        x = _mm256_broadcast_ss(s3 + o), a30 = _mm256_fmadd_ps(x, v0, a30), a31 = _mm256_fmadd_ps(x, v1, a31);
-        x = _mm256_broadcast_ss(s4 + o), a40 = _mm256_fmadd_ps(x, v0, a40), a41 = _mm256_fmadd_ps(x, v1, a41);
-        x = _mm256_broadcast_ss(s5 + o), a50 = _mm256_fmadd_ps(x, v0, a50), a51 = _mm256_fmadd_ps(x, v1, a51);
+        TERM(o, v0, v1);
         v += FAST_COLS;
     }
-    _mm256_storeu_ps(acc + 0, a00), _mm256_storeu_ps(acc + 8, a01);
-    _mm256_storeu_ps(acc + 16, a10), _mm256_storeu_ps(acc + 24, a11);
-    _mm256_storeu_ps(acc + 32, a20), _mm256_storeu_ps(acc + 40, a21);
-    _mm256_storeu_ps(acc + 48, a30), _mm256_storeu_ps(acc + 56, a31);
-    _mm256_storeu_ps(acc + 64, a40), _mm256_storeu_ps(acc + 72, a41);
-    _mm256_storeu_ps(acc + 80, a50), _mm256_storeu_ps(acc + 88, a51);
+    ACC_FINISH(acc);
 }
 
-static const fast_kernels avx2 = {"AVX2+FMA", tile};
+TARGET static void patch(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
+                         const int32_t *vtab, int vrow, float acc[FAST_ROWS * FAST_COLS], int load) {
+    ROWS_FROM(s);
+    ACC_DECLARE;
+    ACC_START(acc, load)
+    for (int k = 0; k < K; k++) {
+        const int32_t o = tab[k];
+        const float *p = v + vtab[k];
+        const __m256 v0 = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(p)), _mm_loadu_ps(p + vrow), 1);
+        const __m256 v1 = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(p + 2 * vrow)),
+                                               _mm_loadu_ps(p + 3 * vrow), 1);
+        TERM(o, v0, v1);
+    }
+    ACC_FINISH(acc);
+}
+
+static const fast_kernels avx2 = {"AVX2+FMA", panel, patch};
 
 const fast_kernels *fast_kernels_avx2(void) {
     __builtin_cpu_init();

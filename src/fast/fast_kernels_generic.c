@@ -1,25 +1,49 @@
-/* The tile of fast_kernels.h in plain C, for processors without the SIMD
+/* The tiles of fast_kernels.h in plain C, for processors without the SIMD
  * extensions the other kernels need. The compiler vectorises the column
- * loop; multiplies and adds are rounded separately (no fused multiply-add). */
+ * loops; multiplies and adds are rounded separately (no fused multiply-add). */
 #include "fast/fast_kernels.h"
 
-static void tile(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
-                 float acc[FAST_ROWS * FAST_COLS], int load) {
-    float a[FAST_ROWS][FAST_COLS];
+static void start(float a[FAST_ROWS][FAST_COLS], const float *acc, int load) {
     for (int r = 0; r < FAST_ROWS; r++)
         for (int c = 0; c < FAST_COLS; c++)
             a[r][c] = load ? acc[r * FAST_COLS + c] : 0.0f;
-    for (int k = 0; k < K; k++) {
-        const float *vk = v + (size_t)k * FAST_COLS;
-        for (int r = 0; r < FAST_ROWS; r++) {
-            float x = s[r][tab[k]];
-            for (int c = 0; c < FAST_COLS; c++)
-                a[r][c] += x * vk[c];
-        }
-    }
+}
+
+static void finish(float a[FAST_ROWS][FAST_COLS], float *acc) {
     for (int r = 0; r < FAST_ROWS; r++)
         for (int c = 0; c < FAST_COLS; c++)
             acc[r * FAST_COLS + c] = a[r][c];
 }
 
-const fast_kernels fast_kernels_generic = {"generic", tile};
+static void term(float a[FAST_ROWS][FAST_COLS], const float *const s[FAST_ROWS], int32_t o, const float vk[FAST_COLS]) {
+    for (int r = 0; r < FAST_ROWS; r++) {
+        float x = s[r][o];
+        for (int c = 0; c < FAST_COLS; c++)
+            a[r][c] += x * vk[c];
+    }
+}
+
+static void panel(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
+                  float acc[FAST_ROWS * FAST_COLS], int load) {
+    float a[FAST_ROWS][FAST_COLS];
+    start(a, acc, load);
+    for (int k = 0; k < K; k++)
+        term(a, s, tab[k], v + (size_t)k * FAST_COLS);
+    finish(a, acc);
+}
+
+static void patch(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
+                  const int32_t *vtab, int vrow, float acc[FAST_ROWS * FAST_COLS], int load) {
+    float a[FAST_ROWS][FAST_COLS], vk[FAST_COLS];
+    start(a, acc, load);
+    for (int k = 0; k < K; k++) {
+        const float *p = v + vtab[k];
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 4; j++)
+                vk[4 * i + j] = p[i * vrow + j];
+        term(a, s, tab[k], vk);
+    }
+    finish(a, acc);
+}
+
+const fast_kernels fast_kernels_generic = {"generic", panel, patch};

@@ -5,6 +5,8 @@
 
 #include "cpu/reference_run.h"
 #include "fast/fast_internal.h"
+#include "fast/fast_ops.h"
+#include "fast/fast_product.h"
 
 int fast_scratch_reserve(fast_backend *f, size_t words) {
     if (words <= f->scratch_words)
@@ -22,12 +24,52 @@ int fast_scratch_reserve(fast_backend *f, size_t words) {
     return 0;
 }
 
+static int run_product(fast_backend *f, const fast_step *s) {
+    fast_product_plan_run(f, s->plan, &s->op);
+    return 0;
+}
+
+static void free_product(void *plan) {
+    if (plan)
+        fast_product_plan_free(plan);
+    free(plan);
+}
+
+static int plan_product(fast_backend *f, const vae_op *op, fast_step *s) {
+    fast_product_plan *pp = calloc(1, sizeof *pp);
+    if (!pp) {
+        snprintf(f->base.error, sizeof f->base.error, "out of memory planning %s", vae_op_name(op->kind));
+        return -1;
+    }
+    s->plan = pp;
+    s->free_plan = free_product;
+    s->run = run_product;
+    int status = vae_op_info_of(op->kind)->layer == VAE_LAYER_LINEAR
+                     ? fast_plan_linear(op, pp, f->base.error, sizeof f->base.error)
+                     : fast_plan_conv(op, pp, f->base.error, sizeof f->base.error);
+    s->scratch_words = fast_product_plan_scratch(pp);
+    return status;
+}
+
 int fast_plan_op(fast_backend *f, const vae_op *op, fast_step *s) {
     s->op = *op;
     s->run = NULL;
     s->plan = NULL;
     s->free_plan = NULL;
     s->scratch_words = 0;
+    switch (vae_op_info_of(op->kind)->family) {
+    case VAE_FAMILY_PRODUCT:
+        if (plan_product(f, op, s) != 0)
+            return -1;
+        break;
+    case VAE_FAMILY_ELEMENTWISE:
+        s->run = fast_elementwise_op(op->kind);
+        break;
+    case VAE_FAMILY_REDUCTION:
+        s->run = fast_reduction_op(op->kind);
+        s->scratch_words = fast_reduction_scratch(op);
+        break;
+    }
     return fast_scratch_reserve(f, s->scratch_words);
 }
 

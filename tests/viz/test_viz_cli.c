@@ -174,7 +174,7 @@ static void test_traverse(const uint8_t *rec70, const uint8_t *zero) {
     picture p;
     int dims[L], ok_perm = 1, sorted = 1, seen[L] = {0};
     double kl[L], mine[L], worst = 0;
-    CHECK(run("traverse --checkpoint run --device cpu --dims 3 --steps 5 --scale 2 --out t.png "
+    CHECK(run("traverse --checkpoint run --device reference --dims 3 --steps 5 --scale 2 --out t.png "
               "> rank.csv 2>/dev/null") == 0, "traverse --dims 3 --steps 5 --scale 2");
     check_size("t.png", VIZ_TRAVERSE_LEFT * 2 + 5 * 129 + 1, VIZ_TRAVERSE_TOP * 2 + 3 * 129 + 1, &p);
     int n = read_ranking(dims, kl);

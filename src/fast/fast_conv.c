@@ -1,0 +1,161 @@
+/* The six convolution products (kernel 4, stride 2, padding 1) as tiled
+ * products (fast_product.h). With `in` the (H, W) side of the op:
+ *
+ *   gather   conv2d forward and conv_transpose2d backward-input: each result
+ *            is a 4×4 window of the big side, stride 2 (K = channels·16);
+ *   parity   conv2d backward-input and conv_transpose2d forward: each result
+ *            on the big side takes 2×2 of the 16 taps, which two depends on
+ *            the parity of its row and column, so the pixels split into
+ *            four classes, each a product over the small side (K = channels·4);
+ *   weight   both weight gradients: a row per channel of the small side,
+ *            a column per (big-side channel, tap), summed over every pixel
+ *            of the small side, the 16 taps read as a 4×4 window (patch).
+ *
+ * Windows read a copy of the big side (or, for parity, the small side)
+ * padded with a zero border of one pixel, so no term needs a bounds test. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "fast/fast_product.h"
+
+typedef struct {
+    int64_t B, Cb, Cs;  /* batch, big-side channels, small-side channels */
+    int64_t Hb, Wb;     /* the big side */
+    int64_t Hs, Ws;     /* the small side */
+    int transposed;     /* conv_transpose2d: the big side is the output */
+} conv_geometry;
+
+static conv_geometry geometry(const vae_op *op, const vae_op_info *info) {
+    conv_geometry g;
+    int64_t B = op->d[0], Cin = op->d[1], H = op->d[2], W = op->d[3], Cout = op->d[4];
+    g.B = B;
+    g.transposed = info->layer == VAE_LAYER_CONVT;
+    if (!g.transposed)
+        g.Cb = Cin, g.Cs = Cout, g.Hb = H, g.Wb = W, g.Hs = H / 2, g.Ws = W / 2;
+    else
+        g.Cs = Cin, g.Cb = Cout, g.Hs = H, g.Ws = W, g.Hb = 2 * H, g.Wb = 2 * W;
+    return g;
+}
+
+/* Word (c_small, c_big, kh, kw) of the weights: conv2d's are (Cout, Cin, 4, 4)
+ * = (small, big), the transposed one's (Cin, Cout, 4, 4) = (small, big) too. */
+static int64_t weight_at(const conv_geometry *g, int64_t small, int64_t big, int kh, int kw) {
+    return (small * g->Cb + big) * 16 + kh * 4 + kw;
+}
+
+static int32_t *table(int64_t n) { return malloc((size_t)(n ? n : 1) * sizeof(int32_t)); }
+
+/* Results on the small side, each a 4×4 window of the padded big side:
+ * column = small-side channel, term k = (big channel, kh, kw). */
+static int plan_gather(const conv_geometry *g, fast_product_plan *pp) {
+    const int64_t hp = g->Hb + 2, wp = g->Wb + 2, K = g->Cb * 16;
+    fast_product *p = &pp->p[0];
+    pp->count = 1;
+    pp->s = (fast_source){1, 1, g->B * g->Cb, (int)g->Hb, (int)g->Wb};
+    pp->v = (fast_source){2, 0, 0, 0, 0};
+    p->rows = (fast_rows){(int)g->B, (int)g->Hs, (int)g->Ws,
+                          0, g->Cb * hp * wp, 2 * wp, 2,
+                          0, g->Cs * g->Hs * g->Ws, g->Ws, 1, g->Hs * g->Ws};
+    p->cols = (int)g->Cs, p->K = (int)K;
+    p->tab = table(K);
+    pp->koff[0] = table(K);
+    if (!p->tab || !pp->koff[0])
+        return -1;
+    for (int64_t c = 0, k = 0; c < g->Cb; c++)
+        for (int kh = 0; kh < 4; kh++)
+            for (int kw = 0; kw < 4; kw++, k++) {
+                p->tab[k] = (int32_t)(c * hp * wp + kh * wp + kw);
+                pp->koff[0][k] = (int32_t)weight_at(g, 0, c, kh, kw);
+            }
+    pp->kstride = g->Cb * 16;
+    return 0;
+}
+
+/* The two taps of a big-side row (or column) of parity q, and the
+ * small-side offset each reads: q = 0 takes kh 1 (same index) and 3 (one
+ * before), q = 1 takes 0 (one after) and 2 (same). */
+static const int tap_k[2][2] = {{1, 3}, {0, 2}};
+static const int tap_d[2][2] = {{0, -1}, {1, 0}};
+
+/* Results on the big side by parity class (qy, qx): rows (b, y, x) with
+ * big pixel (2y + qy, 2x + qx); column = big-side channel; term k =
+ * (small channel, ty, tx) reads the padded small side at (y + 1 + dy, x + 1 + dx). */
+static int plan_parity(const conv_geometry *g, fast_product_plan *pp) {
+    const int64_t hp = g->Hs + 2, wp = g->Ws + 2, K = g->Cs * 4;
+    pp->count = 4;
+    pp->s = (fast_source){1, 1, g->B * g->Cs, (int)g->Hs, (int)g->Ws};
+    pp->v = (fast_source){2, 0, 0, 0, 0};
+    pp->kstride = 16;
+    for (int cls = 0; cls < 4; cls++) {
+        const int qy = cls >> 1, qx = cls & 1;
+        fast_product *p = &pp->p[cls];
+        int64_t ny = (g->Hb - qy + 1) / 2, nx = (g->Wb - qx + 1) / 2;
+        p->rows = (fast_rows){(int)g->B, (int)ny, (int)nx,
+                              wp + 1, g->Cs * hp * wp, wp, 1,
+                              qy * g->Wb + qx, g->Cb * g->Hb * g->Wb, 2 * g->Wb, 2, g->Hb * g->Wb};
+        p->cols = (int)g->Cb, p->K = (int)K;
+        p->tab = table(K);
+        pp->koff[cls] = table(K);
+        if (!p->tab || !pp->koff[cls])
+            return -1;
+        for (int64_t c = 0, k = 0; c < g->Cs; c++)
+            for (int ty = 0; ty < 2; ty++)
+                for (int tx = 0; tx < 2; tx++, k++) {
+                    p->tab[k] = (int32_t)(c * hp * wp + tap_d[qy][ty] * wp + tap_d[qx][tx]);
+                    pp->koff[cls][k] = (int32_t)weight_at(g, c, 0, tap_k[qy][ty], tap_k[qx][tx]);
+                }
+    }
+    /* column j is big-side channel j: weight_at(c, j, ...) = koff + j·16 */
+    return 0;
+}
+
+/* The weight gradient: rows = small-side channels, read from the small
+ * side's tensor; term k = (b, y, x), a small-side pixel; column block j =
+ * big-side channel j, its 16 taps the 4×4 window of the padded big side
+ * at (2y, 2x). Results go to the weights in (small, big, kh, kw) order. */
+static int plan_weight(const conv_geometry *g, fast_product_plan *pp, int small_tensor, int big_tensor) {
+    const int64_t hp = g->Hb + 2, wp = g->Wb + 2, K = g->B * g->Hs * g->Ws;
+    fast_product *p = &pp->p[0];
+    pp->count = 1;
+    pp->s = (fast_source){small_tensor, 0, 0, 0, 0};
+    pp->v = (fast_source){big_tensor, 1, g->B * g->Cb, (int)g->Hb, (int)g->Wb};
+    p->rows = (fast_rows){1, 1, (int)g->Cs, 0, 0, 0, g->Hs * g->Ws, 0, 0, 0, g->Cb * 16, 1};
+    p->cols = (int)(g->Cb * 16), p->K = (int)K;
+    p->patch = 1;
+    p->vblock = hp * wp;
+    p->vrow = (int)wp;
+    p->tab = table(K);
+    p->vtab = table(K);
+    if (!p->tab || !p->vtab)
+        return -1;
+    for (int64_t b = 0, k = 0; b < g->B; b++)
+        for (int64_t y = 0; y < g->Hs; y++)
+            for (int64_t x = 0; x < g->Ws; x++, k++) {
+                p->tab[k] = (int32_t)(b * g->Cs * g->Hs * g->Ws + y * g->Ws + x);
+                p->vtab[k] = (int32_t)(b * g->Cb * hp * wp + 2 * y * wp + 2 * x);
+            }
+    return 0;
+}
+
+int fast_plan_conv(const vae_op *op, fast_product_plan *pp, char *err, size_t errlen) {
+    const vae_op_info *info = vae_op_info_of(op->kind);
+    conv_geometry g = geometry(op, info);
+    /* the padded big side is the largest thing a table indexes */
+    if (g.B * g.Cb * (g.Hb + 2) * (g.Wb + 2) > INT32_MAX || g.B * g.Cs * (g.Hs + 2) * (g.Ws + 2) > INT32_MAX) {
+        snprintf(err, errlen, "a batch of %lld is past what the CPU kernels index: use a smaller --batch",
+                 (long long)g.B);
+        return -1;
+    }
+    int status;
+    if (info->pass == VAE_PASS_BACKWARD_WEIGHT)
+        /* conv2d: t1 = dout (small), t2 = in (big); transposed: t1 = dout (big), t2 = in (small) */
+        status = g.transposed ? plan_weight(&g, pp, 2, 1) : plan_weight(&g, pp, 1, 2);
+    else if ((info->pass == VAE_PASS_FORWARD) != g.transposed)
+        status = plan_gather(&g, pp);
+    else
+        status = plan_parity(&g, pp);
+    if (status != 0)
+        snprintf(err, errlen, "out of memory planning %s", info->name);
+    return status;
+}
