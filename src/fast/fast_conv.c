@@ -9,10 +9,11 @@
  *            four classes, each a product over the small side (K = channels·4);
  *   weight   both weight gradients: a row per channel of the small side,
  *            a column per (big-side channel, tap), summed over every pixel
- *            of the small side, the 16 taps read as a 4×4 window (patch).
+ *            of the small side, the 16 taps read as a 4×4 window.
  *
- * Windows read a copy of the big side (or, for parity, the small side)
- * padded with a zero border of one pixel, so no term needs a bounds test. */
+ * Gather and parity read a copy of the big (parity: small) side padded with
+ * a zero border of one pixel, so no term needs a bounds test; the weight
+ * gradients read the big side's windows copied as two runs of 8 (FAST_WINDOWS). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,8 +53,8 @@ static int plan_gather(const conv_geometry *g, fast_product_plan *pp) {
     const int64_t hp = g->Hb + 2, wp = g->Wb + 2, K = g->Cb * 16;
     fast_product *p = &pp->p[0];
     pp->count = 1;
-    pp->s = (fast_source){1, 1, g->B * g->Cb, (int)g->Hb, (int)g->Wb};
-    pp->v = (fast_source){2, 0, 0, 0, 0};
+    pp->s = (fast_source){1, FAST_PADDED, g->B * g->Cb, (int)g->Hb, (int)g->Wb};
+    pp->v = (fast_source){2, FAST_AS_IS, 0, 0, 0};
     p->rows = (fast_rows){(int)g->B, (int)g->Hs, (int)g->Ws,
                           0, g->Cb * hp * wp, 2 * wp, 2,
                           0, g->Cs * g->Hs * g->Ws, g->Ws, 1, g->Hs * g->Ws};
@@ -84,8 +85,8 @@ static const int tap_d[2][2] = {{0, -1}, {1, 0}};
 static int plan_parity(const conv_geometry *g, fast_product_plan *pp) {
     const int64_t hp = g->Hs + 2, wp = g->Ws + 2, K = g->Cs * 4;
     pp->count = 4;
-    pp->s = (fast_source){1, 1, g->B * g->Cs, (int)g->Hs, (int)g->Ws};
-    pp->v = (fast_source){2, 0, 0, 0, 0};
+    pp->s = (fast_source){1, FAST_PADDED, g->B * g->Cs, (int)g->Hs, (int)g->Ws};
+    pp->v = (fast_source){2, FAST_AS_IS, 0, 0, 0};
     pp->kstride = 16;
     for (int cls = 0; cls < 4; cls++) {
         const int qy = cls >> 1, qx = cls & 1;
@@ -110,21 +111,26 @@ static int plan_parity(const conv_geometry *g, fast_product_plan *pp) {
     return 0;
 }
 
-/* The weight gradient: rows = small-side channels, read from the small
- * side's tensor; term k = (b, y, x), a small-side pixel; column block j =
- * big-side channel j, its 16 taps the 4×4 window of the padded big side
- * at (2y, 2x). Results go to the weights in (small, big, kh, kw) order. */
-static int plan_weight(const conv_geometry *g, fast_product_plan *pp, int small_tensor, int big_tensor) {
-    const int64_t hp = g->Hb + 2, wp = g->Wb + 2, K = g->B * g->Hs * g->Ws;
+/* The weight gradient when the big side has few channels (the image's 3):
+ * rows = small-side channels, read from the small side's tensor; term k =
+ * (b, y, x), a small-side pixel; column block j = big-side channel j, its
+ * 16 taps the 4×4 window at padded (2y, 2x), which in the FAST_WINDOWS copy
+ * is window row y and y + 1, column x. Results go to the weights in
+ * (small, big, kh, kw) order. With a wide big side plan_weight_panel is
+ * faster: its row source stays in cache and it copies less. */
+static int plan_weight_windows(const conv_geometry *g, fast_product_plan *pp, int small_tensor,
+                               int big_tensor) {
+    const int64_t K = g->B * g->Hs * g->Ws;
+    const int64_t wrow = g->Ws * 8, wplane = (g->Hb / 2 + 1) * wrow;
     fast_product *p = &pp->p[0];
     pp->count = 1;
-    pp->s = (fast_source){small_tensor, 0, 0, 0, 0};
-    pp->v = (fast_source){big_tensor, 1, g->B * g->Cb, (int)g->Hb, (int)g->Wb};
+    pp->s = (fast_source){small_tensor, FAST_AS_IS, 0, 0, 0};
+    pp->v = (fast_source){big_tensor, FAST_WINDOWS, g->B * g->Cb, (int)g->Hb, (int)g->Wb};
     p->rows = (fast_rows){1, 1, (int)g->Cs, 0, 0, 0, g->Hs * g->Ws, 0, 0, 0, g->Cb * 16, 1};
     p->cols = (int)(g->Cb * 16), p->K = (int)K;
-    p->patch = 1;
-    p->vblock = hp * wp;
-    p->vrow = (int)wp;
+    p->halves = 1;
+    p->vblock = wplane;
+    p->vrow = (int)wrow;
     p->tab = table(K);
     p->vtab = table(K);
     if (!p->tab || !p->vtab)
@@ -133,16 +139,45 @@ static int plan_weight(const conv_geometry *g, fast_product_plan *pp, int small_
         for (int64_t y = 0; y < g->Hs; y++)
             for (int64_t x = 0; x < g->Ws; x++, k++) {
                 p->tab[k] = (int32_t)(b * g->Cs * g->Hs * g->Ws + y * g->Ws + x);
-                p->vtab[k] = (int32_t)(b * g->Cb * hp * wp + 2 * y * wp + 2 * x);
+                p->vtab[k] = (int32_t)(b * g->Cb * wplane + y * wrow + x * 8);
             }
+    return 0;
+}
+
+/* The weight gradient as a panel product: rows = (big channel, kh, kw),
+ * each a tap of the padded big side, term k = (b, y, x) reading it at
+ * padded (2y + kh, 2x + kw); columns = small-side channels, packed from the
+ * small side's tensor (a transpose: column c of term k is word
+ * b·Cs·Ps + c·Ps + y·Ws + x). Results go to the weights in (small, big,
+ * kh, kw) order: row (c, kh, kw) at c·16 + kh·4 + kw, columns Cb·16 apart. */
+static int plan_weight_panel(const conv_geometry *g, fast_product_plan *pp, int small_tensor, int big_tensor) {
+    const int64_t hp = g->Hb + 2, wp = g->Wb + 2, K = g->B * g->Hs * g->Ws, ps = g->Hs * g->Ws;
+    fast_product *p = &pp->p[0];
+    pp->count = 1;
+    pp->s = (fast_source){big_tensor, FAST_PADDED, g->B * g->Cb, (int)g->Hb, (int)g->Wb};
+    pp->v = (fast_source){small_tensor, FAST_AS_IS, 0, 0, 0};
+    p->rows = (fast_rows){(int)g->Cb, 4, 4, 0, hp * wp, wp, 1, 0, 16, 4, 1, g->Cb * 16};
+    p->cols = (int)g->Cs, p->K = (int)K;
+    p->tab = table(K);
+    pp->koff[0] = table(K);
+    if (!p->tab || !pp->koff[0])
+        return -1;
+    for (int64_t b = 0, k = 0; b < g->B; b++)
+        for (int64_t y = 0; y < g->Hs; y++)
+            for (int64_t x = 0; x < g->Ws; x++, k++) {
+                p->tab[k] = (int32_t)(b * g->Cb * hp * wp + 2 * y * wp + 2 * x);
+                pp->koff[0][k] = (int32_t)(b * g->Cs * ps + y * g->Ws + x);
+            }
+    pp->kstride = ps;
     return 0;
 }
 
 int fast_plan_conv(const vae_op *op, fast_product_plan *pp, char *err, size_t errlen) {
     const vae_op_info *info = vae_op_info_of(op->kind);
     conv_geometry g = geometry(op, info);
-    /* the padded big side is the largest thing a table indexes */
-    if (g.B * g.Cb * (g.Hb + 2) * (g.Wb + 2) > INT32_MAX || g.B * g.Cs * (g.Hs + 2) * (g.Ws + 2) > INT32_MAX) {
+    /* the padded big side (or its windows, twice its size) is the largest
+     * thing a table indexes */
+    if (2 * g.B * g.Cb * (g.Hb + 2) * (g.Wb + 2) > INT32_MAX || g.B * g.Cs * (g.Hs + 2) * (g.Ws + 2) > INT32_MAX) {
         snprintf(err, errlen, "a batch of %lld is past what the CPU kernels index: use a smaller --batch",
                  (long long)g.B);
         return -1;
@@ -150,7 +185,8 @@ int fast_plan_conv(const vae_op *op, fast_product_plan *pp, char *err, size_t er
     int status;
     if (info->pass == VAE_PASS_BACKWARD_WEIGHT)
         /* conv2d: t1 = dout (small), t2 = in (big); transposed: t1 = dout (big), t2 = in (small) */
-        status = g.transposed ? plan_weight(&g, pp, 2, 1) : plan_weight(&g, pp, 1, 2);
+        status = g.Cb < FAST_COLS ? plan_weight_windows(&g, pp, g.transposed ? 2 : 1, g.transposed ? 1 : 2)
+                                  : plan_weight_panel(&g, pp, g.transposed ? 2 : 1, g.transposed ? 1 : 2);
     else if ((info->pass == VAE_PASS_FORWARD) != g.transposed)
         status = plan_gather(&g, pp);
     else

@@ -5,9 +5,10 @@
  * where s[r] are the rows' own pointers into the broadcast operand (image
  * pixels, weight rows...) and tab[k] the offset of term k, the same for
  * every row. They differ in where term k's FAST_COLS values v_k come from:
- *   panel  a packed panel, v_k = v + k·FAST_COLS;
- *   patch  a 4×4 window of an image, v_k[4i + j] = v[vtab[k] + i·vrow + j]
- *          (a weight gradient's 16 taps).
+ *   panel   a packed panel, v_k = v + k·FAST_COLS;
+ *   halves  two runs of 8 anywhere: v_k[j] = v[vtab[k] + j] and
+ *           v_k[8 + j] = v[vtab[k] + vrow + j] (a weight gradient's 16
+ *           taps, from a copy of the image laid out as window halves).
  * Each row's sum runs over k in order, so a result does not depend on how
  * tiles are spread over threads. With `load`, acc holds partial sums to
  * continue; without, they start at zero. */
@@ -20,13 +21,13 @@
 
 typedef void (*fast_panel_fn)(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
                               float acc[FAST_ROWS * FAST_COLS], int load);
-typedef void (*fast_patch_fn)(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
-                              const int32_t *vtab, int vrow, float acc[FAST_ROWS * FAST_COLS], int load);
+typedef void (*fast_halves_fn)(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
+                               const int32_t *vtab, int vrow, float acc[FAST_ROWS * FAST_COLS], int load);
 
 struct fast_kernels {
     const char *name;   /* "AVX2+FMA", "generic" */
     fast_panel_fn panel;
-    fast_patch_fn patch;
+    fast_halves_fn halves;
 };
 
 /* Plain C, any processor. */

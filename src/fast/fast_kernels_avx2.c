@@ -1,7 +1,7 @@
 /* The tiles of fast_kernels.h for x86-64 with AVX2 and FMA: 6 rows by two
  * 8-float vectors in 12 of the 16 ymm registers; each term is two vector
- * loads (four half loads for a patch), six broadcasts and twelve fused
- * multiply-adds. Compiled for AVX2 whatever the build's flags, and used
+ * loads, six broadcasts and twelve fused multiply-adds, four terms per
+ * pass of the loop. Compiled for AVX2 whatever the build's flags, and used
  * only where the processor has it. */
 #include "fast/fast_kernels.h"
 
@@ -49,6 +49,7 @@ TARGET static void panel(const float *const s[FAST_ROWS], const int32_t *tab, in
     ROWS_FROM(s);
     ACC_DECLARE;
     ACC_START(acc, load)
+#pragma GCC unroll 4
     for (int k = 0; k < K; k++) {
         const int32_t o = tab[k];
         const __m256 v0 = _mm256_loadu_ps(v), v1 = _mm256_loadu_ps(v + 8);
@@ -58,23 +59,22 @@ TARGET static void panel(const float *const s[FAST_ROWS], const int32_t *tab, in
     ACC_FINISH(acc);
 }
 
-TARGET static void patch(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
-                         const int32_t *vtab, int vrow, float acc[FAST_ROWS * FAST_COLS], int load) {
+TARGET static void halves(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
+                          const int32_t *vtab, int vrow, float acc[FAST_ROWS * FAST_COLS], int load) {
     ROWS_FROM(s);
     ACC_DECLARE;
     ACC_START(acc, load)
+#pragma GCC unroll 4
     for (int k = 0; k < K; k++) {
         const int32_t o = tab[k];
         const float *p = v + vtab[k];
-        const __m256 v0 = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(p)), _mm_loadu_ps(p + vrow), 1);
-        const __m256 v1 = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(p + 2 * vrow)),
-                                               _mm_loadu_ps(p + 3 * vrow), 1);
+        const __m256 v0 = _mm256_loadu_ps(p), v1 = _mm256_loadu_ps(p + vrow);
         TERM(o, v0, v1);
     }
     ACC_FINISH(acc);
 }
 
-static const fast_kernels avx2 = {"AVX2+FMA", panel, patch};
+static const fast_kernels avx2 = {"AVX2+FMA", panel, halves};
 
 const fast_kernels *fast_kernels_avx2(void) {
     __builtin_cpu_init();

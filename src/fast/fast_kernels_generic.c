@@ -32,18 +32,17 @@ static void panel(const float *const s[FAST_ROWS], const int32_t *tab, int K, co
     finish(a, acc);
 }
 
-static void patch(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
-                  const int32_t *vtab, int vrow, float acc[FAST_ROWS * FAST_COLS], int load) {
+static void halves(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
+                   const int32_t *vtab, int vrow, float acc[FAST_ROWS * FAST_COLS], int load) {
     float a[FAST_ROWS][FAST_COLS], vk[FAST_COLS];
     start(a, acc, load);
     for (int k = 0; k < K; k++) {
         const float *p = v + vtab[k];
-        for (int i = 0; i < 4; i++)
-            for (int j = 0; j < 4; j++)
-                vk[4 * i + j] = p[i * vrow + j];
+        for (int j = 0; j < 8; j++)
+            vk[j] = p[j], vk[8 + j] = p[vrow + j];
         term(a, s, tab[k], vk);
     }
     finish(a, acc);
 }
 
-const fast_kernels fast_kernels_generic = {"generic", panel, patch};
+const fast_kernels fast_kernels_generic = {"generic", panel, halves};

@@ -38,75 +38,162 @@ static int tile_rows(const fast_rows *r, int64_t first, int64_t total, int64_t s
     return valid;
 }
 
-static void store(const fast_product *p, const float *acc, const int64_t dst[FAST_ROWS], int rows,
-                  int col0, float *out) {
-    int cols = p->cols - col0 < FAST_COLS ? p->cols - col0 : FAST_COLS;
+/* The loop: items of up to GROUP_TILES tiles by GROUP_BLOCKS column
+ * blocks, spread over the threads; in an item, the terms in chunks of
+ * CHUNK_TERMS, each chunk's part of the row source and of the columns
+ * reused across the item's tiles and blocks while in cache, the sums
+ * carried in the item's accumulators from chunk to chunk (the same sums in
+ * the same order as in one pass). Then the item's results go out column
+ * by column, each column a run of rows: written tile by tile, the 16
+ * columns of a convolution's output would lie a plane apart, often a
+ * multiple of 4 KiB, and compete for the same cache sets. */
+#define GROUP_TILES 8
+#define GROUP_BLOCKS 4
+#ifndef CHUNK_TERMS
+#define CHUNK_TERMS 256
+#endif
+
+typedef struct {
+    float acc[GROUP_TILES][GROUP_BLOCKS][FAST_ROWS * FAST_COLS];
+    int64_t dst[GROUP_TILES * FAST_ROWS];
+    const float *src[GROUP_TILES][FAST_ROWS];
+    int rows;
+} item_state;
+
+typedef struct {
+    int64_t tiles, blocks;   /* of each product */
+    int64_t tiles_per, blocks_per; /* in one item */
+    int64_t tile_groups, block_groups;
+} item_grid;
+
+static void flush(const fast_product *p, const item_state *st, int tiles, int block_in_item, int col0,
+                  float *out) {
+    const int cols = p->cols - col0 < FAST_COLS ? p->cols - col0 : FAST_COLS;
     const int64_t dj = p->rows.dj;
-    for (int r = 0; r < rows; r++) {
-        float *o = out + dst[r] + (int64_t)col0 * dj;
-        const float *a = acc + r * FAST_COLS;
-        if (p->accumulate)
-            for (int j = 0; j < cols; j++)
-                o[j * dj] += a[j];
-        else if (dj == 1)
-            memcpy(o, a, (size_t)cols * sizeof *a);
-        else
-            for (int j = 0; j < cols; j++)
-                o[j * dj] = a[j];
+    if (dj == 1) { /* a row's columns are contiguous: row by row */
+        for (int r = 0; r < st->rows; r++) {
+            float *o = out + st->dst[r] + col0;
+            const float *a = st->acc[r / FAST_ROWS][block_in_item] + r % FAST_ROWS * FAST_COLS;
+            if (p->accumulate)
+                for (int j = 0; j < cols; j++)
+                    o[j] += a[j];
+            else
+                memcpy(o, a, (size_t)cols * sizeof *a);
+        }
+        return;
+    }
+    for (int j = 0; j < cols; j++) {
+        float *o = out + (int64_t)(col0 + j) * dj;
+        for (int t = 0; t < tiles; t++) {
+            const float *a = st->acc[t][block_in_item] + j;
+            const int64_t *d = st->dst + t * FAST_ROWS;
+            const int rows = st->rows - t * FAST_ROWS < FAST_ROWS ? st->rows - t * FAST_ROWS : FAST_ROWS;
+            if (p->accumulate)
+                for (int r = 0; r < rows; r++)
+                    o[d[r]] += a[r * FAST_COLS];
+            else
+                for (int r = 0; r < rows; r++)
+                    o[d[r]] = a[r * FAST_COLS];
+        }
     }
 }
 
-static void run_tile(const fast_kernels *k, const fast_product *p, int64_t tile, int block, const float *s,
-                     const float *v, float *out) {
-    int64_t rows = (int64_t)p->rows.nb * p->rows.na * p->rows.nc;
-    int64_t src[FAST_ROWS], dst[FAST_ROWS];
-    int valid = tile_rows(&p->rows, tile * FAST_ROWS, rows, src, dst);
-    const float *sr[FAST_ROWS];
-    for (int i = 0; i < FAST_ROWS; i++)
-        sr[i] = s + src[i];
-    float acc[FAST_ROWS * FAST_COLS];
-    if (p->patch)
-        k->patch(sr, p->tab, p->K, v + block * p->vblock, p->vtab, p->vrow, acc, 0);
-    else
-        k->panel(sr, p->tab, p->K, v + (size_t)block * p->K * FAST_COLS, acc, 0);
-    store(p, acc, dst, valid, block * FAST_COLS, out);
+static void run_item(const fast_kernels *k, const fast_product *p, const item_grid *g, int64_t tile_group,
+                     int64_t block_group, const float *s, const float *v, float *out, item_state *st) {
+    const int64_t rows = (int64_t)p->rows.nb * p->rows.na * p->rows.nc;
+    const int64_t t0 = tile_group * g->tiles_per, b0 = block_group * g->blocks_per;
+    const int nt = (int)(g->tiles - t0 < g->tiles_per ? g->tiles - t0 : g->tiles_per);
+    const int nb = (int)(g->blocks - b0 < g->blocks_per ? g->blocks - b0 : g->blocks_per);
+    if (nt <= 0)
+        return;
+    st->rows = 0;
+    for (int t = 0; t < nt; t++) {
+        int64_t src[FAST_ROWS];
+        st->rows += tile_rows(&p->rows, (t0 + t) * FAST_ROWS, rows, src, st->dst + st->rows);
+        for (int i = 0; i < FAST_ROWS; i++)
+            st->src[t][i] = s + src[i];
+    }
+    for (int kc = 0; kc < p->K; kc += CHUNK_TERMS) {
+        const int n = p->K - kc < CHUNK_TERMS ? p->K - kc : CHUNK_TERMS;
+        for (int t = 0; t < nt; t++)
+            for (int b = 0; b < nb; b++) {
+                const int64_t block = b0 + b;
+                if (p->halves)
+                    k->halves(st->src[t], p->tab + kc, n, v + block * p->vblock, p->vtab + kc, p->vrow,
+                              st->acc[t][b], kc > 0);
+                else
+                    k->panel(st->src[t], p->tab + kc, n, v + ((size_t)block * p->K + kc) * FAST_COLS,
+                             st->acc[t][b], kc > 0);
+            }
+    }
+    for (int b = 0; b < nb; b++)
+        flush(p, st, nt, b, (int)(b0 + b) * FAST_COLS, out);
+}
+
+/* Items small enough that every thread gets several, when there is work. */
+static item_grid grid_of(const fast_product *p, int count, int threads) {
+    item_grid g;
+    g.tiles = 0;
+    for (int i = 0; i < count; i++) {
+        int64_t t = ceil_div((int64_t)p[i].rows.nb * p[i].rows.na * p[i].rows.nc, FAST_ROWS);
+        g.tiles = t > g.tiles ? t : g.tiles;
+    }
+    g.blocks = ceil_div(p[0].cols, FAST_COLS);
+    g.tiles_per = GROUP_TILES, g.blocks_per = GROUP_BLOCKS;
+    for (;;) {
+        g.tile_groups = ceil_div(g.tiles, g.tiles_per);
+        g.block_groups = ceil_div(g.blocks, g.blocks_per);
+        if (g.tile_groups * g.block_groups >= 4 * threads || (g.tiles_per == 1 && g.blocks_per == 1))
+            break;
+        if (g.blocks_per > 1 && (g.blocks_per >= g.tiles_per || g.tiles_per == 1))
+            g.blocks_per /= 2;
+        else
+            g.tiles_per /= 2;
+    }
+    return g;
 }
 
 void fast_product_run(const fast_backend *f, const fast_product *p, int count, const float *const *s,
                       const float *const *v, float *out) {
-    /* items: (product, tile, column block), tiles of a product first */
-    int64_t start[5] = {0};
-    for (int i = 0; i < count; i++) {
-        int64_t rows = (int64_t)p[i].rows.nb * p[i].rows.na * p[i].rows.nc;
-        start[i + 1] = start[i] + ceil_div(rows, FAST_ROWS) * ceil_div(p[i].cols, FAST_COLS);
-    }
-    const int64_t items = start[count];
+    /* items in order (tile group, block group, product): the parity classes
+     * of the same pixels are computed one after the other, filling each
+     * other's output lines */
+    const item_grid g = grid_of(p, count, f->threads);
+    const int64_t items = g.tile_groups * g.block_groups;
     const fast_kernels *k = f->kernels;
-#pragma omp parallel for num_threads(f->threads) schedule(static)
-    for (int64_t item = 0; item < items; item++) {
-        int i = 0;
-        while (item >= start[i + 1])
-            i++;
-        int64_t blocks = ceil_div(p[i].cols, FAST_COLS), local = item - start[i];
-        run_tile(k, &p[i], local / blocks, (int)(local % blocks), s[i], v[i], out);
+#pragma omp parallel num_threads(f->threads)
+    {
+        item_state st;
+#pragma omp for schedule(static)
+        for (int64_t item = 0; item < items; item++) {
+            for (int i = 0; i < count; i++) {
+                item_grid gi = g;
+                gi.tiles = ceil_div((int64_t)p[i].rows.nb * p[i].rows.na * p[i].rows.nc, FAST_ROWS);
+                run_item(k, &p[i], &gi, item / g.block_groups, item % g.block_groups, s[i], v[i], out, &st);
+            }
+        }
     }
 }
 
 /* ---- planned product ops ------------------------------------------------ */
 
-static size_t padded_words(const fast_source *src) {
-    return src->pad ? (size_t)src->planes * (size_t)(src->h + 2) * (size_t)(src->w + 2) : 0;
+static size_t source_words(const fast_source *src) {
+    switch (src->layout) {
+    case FAST_PADDED: return (size_t)src->planes * (size_t)(src->h + 2) * (size_t)(src->w + 2);
+    case FAST_WINDOWS: return (size_t)src->planes * (size_t)(src->h / 2 + 1) * (size_t)(src->w / 2) * 8;
+    default: return 0;
+    }
 }
 
 static size_t panels_words(const fast_product_plan *pp) {
     size_t words = 0;
     for (int i = 0; i < pp->count; i++)
-        words += pp->p[i].patch ? 0 : fast_panel_words(&pp->p[i]);
+        words += pp->p[i].halves ? 0 : fast_panel_words(&pp->p[i]);
     return words;
 }
 
 size_t fast_product_plan_scratch(const fast_product_plan *pp) {
-    return padded_words(&pp->s) + padded_words(&pp->v) + panels_words(pp);
+    return source_words(&pp->s) + source_words(&pp->v) + panels_words(pp);
 }
 
 void fast_product_plan_free(fast_product_plan *pp) {
@@ -135,40 +222,80 @@ static void pad_planes(const fast_backend *f, const fast_source *src, const floa
     }
 }
 
-/* panel[block][k][j] = m[koff[k] + (block·FAST_COLS + j)·kstride], zero past cols. */
+/* FAST_WINDOWS (fast_product.h) from planes of h×w. */
+static void window_planes(const fast_backend *f, const fast_source *src, const float *in, float *out) {
+    const int h = src->h, w = src->w, ph = h / 2 + 1, pw = w / 2;
+#pragma omp parallel for num_threads(f->threads) schedule(static)
+    for (int64_t n = 0; n < src->planes; n++) {
+        const float *plane = in + n * h * w;
+        float *d = out + n * ph * pw * 8;
+        for (int p = 0; p < ph; p++)
+            for (int x = 0; x < pw; x++, d += 8)
+                for (int i = 0; i < 8; i++) {
+                    int y = 2 * p - 1 + i / 4, c = 2 * x - 1 + i % 4;
+                    d[i] = y >= 0 && y < h && c >= 0 && c < w ? plane[y * w + c] : 0.0f;
+                }
+    }
+}
+
+static const float *make_source(const fast_backend *f, const fast_source *src, const float *in, float **scratch) {
+    if (src->layout == FAST_AS_IS)
+        return in;
+    if (src->layout == FAST_PADDED)
+        pad_planes(f, src, in, *scratch);
+    else
+        window_planes(f, src, in, *scratch);
+    const float *made = *scratch;
+    *scratch += source_words(src);
+    return made;
+}
+
+/* panel[block][k][j] = m[koff[k] + (block·FAST_COLS + j)·kstride], zero past
+ * cols; in runs of PACK_TERMS terms, column by column, so each column is
+ * read along its terms (often contiguous) and the run's panel lines stay
+ * in cache while its 16 columns fill them. */
+#define PACK_TERMS 64
+
 static void pack_panel(const fast_backend *f, const fast_product *p, const int32_t *koff, int64_t kstride,
                        const float *m, float *panel) {
-    const int blocks = (int)ceil_div(p->cols, FAST_COLS), K = p->K;
-#pragma omp parallel for num_threads(f->threads) schedule(static) collapse(2)
-    for (int b = 0; b < blocks; b++)
-        for (int k = 0; k < K; k++) {
-            float *dst = panel + ((size_t)b * K + k) * FAST_COLS;
-            for (int j = 0; j < FAST_COLS; j++) {
-                int col = b * FAST_COLS + j;
-                dst[j] = col < p->cols ? m[koff[k] + (int64_t)col * kstride] : 0.0f;
+    const int64_t blocks = ceil_div(p->cols, FAST_COLS), runs = ceil_div(p->K, PACK_TERMS);
+#pragma omp parallel for num_threads(f->threads) schedule(static)
+    for (int64_t item = 0; item < blocks * runs; item++) {
+        const int64_t b = item / runs, k0 = item % runs * PACK_TERMS;
+        const int n = p->K - k0 < PACK_TERMS ? (int)(p->K - k0) : PACK_TERMS;
+        float *dst = panel + ((size_t)b * p->K + k0) * FAST_COLS;
+        const int32_t *ko = koff + k0;
+        if (kstride == 1) { /* a term's columns are contiguous: term by term */
+            const int cols = p->cols - b * FAST_COLS < FAST_COLS ? (int)(p->cols - b * FAST_COLS) : FAST_COLS;
+            for (int k = 0; k < n; k++) {
+                memcpy(dst + k * FAST_COLS, m + ko[k] + b * FAST_COLS, (size_t)cols * sizeof *m);
+                memset(dst + k * FAST_COLS + cols, 0, (size_t)(FAST_COLS - cols) * sizeof *m);
+            }
+            continue;
+        }
+        for (int j = 0; j < FAST_COLS; j++) {
+            const int64_t col = b * FAST_COLS + j;
+            if (col < p->cols) {
+                const float *src = m + col * kstride;
+                for (int k = 0; k < n; k++)
+                    dst[k * FAST_COLS + j] = src[ko[k]];
+            } else {
+                for (int k = 0; k < n; k++)
+                    dst[k * FAST_COLS + j] = 0.0f;
             }
         }
+    }
 }
 
 void fast_product_plan_run(const fast_backend *f, const fast_product_plan *pp, const vae_op *op) {
     float *scratch = f->scratch;
-    const float *s = fast_at(f, op->t[pp->s.tensor]);
-    if (pp->s.pad) {
-        pad_planes(f, &pp->s, s, scratch);
-        s = scratch;
-        scratch += padded_words(&pp->s);
-    }
+    const float *s = make_source(f, &pp->s, fast_at(f, op->t[pp->s.tensor]), &scratch);
+    const float *v = make_source(f, &pp->v, fast_at(f, op->t[pp->v.tensor]), &scratch);
     const float *s_each[4], *v_each[4];
-    const float *v = fast_at(f, op->t[pp->v.tensor]);
-    if (pp->v.pad) {
-        pad_planes(f, &pp->v, v, scratch);
-        v = scratch;
-        scratch += padded_words(&pp->v);
-    }
     for (int i = 0; i < pp->count; i++) {
         s_each[i] = s;
         v_each[i] = v;
-        if (!pp->p[i].patch) {
+        if (!pp->p[i].halves) {
             pack_panel(f, &pp->p[i], pp->koff[i], pp->kstride, v, scratch);
             v_each[i] = scratch;
             scratch += fast_panel_words(&pp->p[i]);

@@ -24,9 +24,9 @@ typedef struct {
     fast_rows rows;
     int cols, K;
     int32_t *tab;       /* K offsets of the terms in a row's source */
-    int patch;          /* 0: columns from a packed panel [blocks][K][FAST_COLS] */
-    /* patch: columns are the 16 taps of 4×4 windows; block j's window of
-     * term k at v + j·vblock + vtab[k], rows vrow apart */
+    int halves;         /* 0: columns from a packed panel [blocks][K][FAST_COLS] */
+    /* halves: block j's columns of term k are the 8 words at
+     * v + j·vblock + vtab[k] and the 8 at vrow further */
     int32_t *vtab;
     int64_t vblock;
     int vrow;
@@ -46,10 +46,20 @@ void fast_product_free(fast_product *p);
 /* ---- a product op, planned: its products and how their operands are made
  * from the op's tensors before the tile loop runs. */
 
+/* How an operand is made from one of the op's tensors, planes of h×w:
+ *   AS_IS    the tensor itself;
+ *   PADDED   a copy inside a zero border of one pixel, (h+2)×(w+2);
+ *   WINDOWS  the stride-2 4×4 windows of the padded image as halves: for
+ *            window row p (padded rows 2p..2p+1) and column x, 8 words: the
+ *            4 taps of padded row 2p at padded columns 2x..2x+3, then row
+ *            2p+1's; p in [0, h/2], x in [0, w/2) (a weight gradient's
+ *            windows start at every even padded row and column). */
+typedef enum { FAST_AS_IS, FAST_PADDED, FAST_WINDOWS } fast_layout;
+
 typedef struct {
     int tensor;          /* which of the op's tensors */
-    int pad;             /* 0: used as it is; 1: copied with a zero border of one pixel */
-    int64_t planes;      /* pad: planes of h×w */
+    fast_layout layout;
+    int64_t planes;
     int h, w;
 } fast_source;
 
@@ -57,7 +67,7 @@ typedef struct {
     fast_product p[4];
     int count;           /* 1, or a convolution's 4 parity classes */
     fast_source s;       /* the broadcast operand */
-    fast_source v;       /* patch products: the windows' image (padded) */
+    fast_source v;       /* halves products: the windows' image; panels: the packed tensor */
     /* panel products: panel i packed from tensor v.tensor, column j of term
      * k being word koff[i][k] + j·kstride */
     int32_t *koff[4];
