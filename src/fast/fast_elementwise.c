@@ -2,11 +2,12 @@
  * vectorises, split over the threads in contiguous runs. Every one computes
  * exactly what the reference computes (vaevk/ops.h), in the same order, so
  * the results are the same bits, except tanh, which uses a vectorisable
- * expm1 of our own (within about one ulp of the reference's double tanh). */
+ * expm1 of our own (fast_math.h). */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "fast/fast_math.h"
 #include "fast/fast_ops.h"
 #include "vaevk/rng.h"
 
@@ -57,7 +58,7 @@ static int bias_forward(fast_backend *f, const fast_step *s) {
 static int leaky_relu_forward(fast_backend *f, const fast_step *s) {
     float *out = T(0);
     const float *in = T(1), slope = s->op.f[0];
-    EACH for (int64_t i = 0; i < N; i++) out[i] = in[i] > 0 ? in[i] : slope * in[i];
+    EACH for (int64_t i = 0; i < N; i++) out[i] = fast_leaky_relu(in[i], slope);
     return 0;
 }
 
@@ -71,57 +72,24 @@ static int leaky_relu_backward(fast_backend *f, const fast_step *s) {
 static int relu_forward(fast_backend *f, const fast_step *s) {
     float *out = T(0);
     const float *in = T(1);
-    EACH for (int64_t i = 0; i < N; i++) out[i] = in[i] > 0 ? in[i] : 0;
+    EACH for (int64_t i = 0; i < N; i++) out[i] = fast_relu(in[i]);
     return 0;
 }
 
 static int relu_backward(fast_backend *f, const fast_step *s) {
     float *din = T(0);
     const float *dout = T(1), *in = T(2);
-    EACH for (int64_t i = 0; i < N; i++) din[i] = in[i] > 0 ? dout[i] : 0;
+    EACH for (int64_t i = 0; i < N; i++) {
+        const float g = dout[i]; /* loaded either way, so the select vectorises */
+        din[i] = in[i] > 0 ? g : 0;
+    }
     return 0;
-}
-
-/* e^r for |r| <= ln2/2, Taylor to r^8 (as shaders/math.glsl). */
-static inline float exp_reduced(float r) {
-    float p = 2.48015876e-05f;
-    p = p * r + 0.000198412701f;
-    p = p * r + 0.00138888892f;
-    p = p * r + 0.00833333377f;
-    p = p * r + 0.0416666679f;
-    p = p * r + 0.166666672f;
-    p = p * r + 0.5f;
-    p = p * (r * r) + r;
-    return p + 1.0f;
-}
-
-/* tanh = expm1(2a) / (expm1(2a) + 2), a = |x| < 9.1, sign put back; ±1
- * beyond. expm1 by its Taylor series to y^9 for y <= 0.35, else e^y - 1
- * with e^y = 2^k·e^r. Branch-free, so the loop vectorises. */
-static inline float tanh_of(float x) {
-    const float a = fabsf(x), y = 2.0f * (a < 9.1f ? a : 9.1f);
-    const float k = (float)(int)(y * 1.44269502f + 0.5f);   /* y >= 0: truncation is floor */
-    const float r = (y - k * 0.693145752f) - k * 1.42860677e-06f;
-    union { uint32_t u; float f; } scale = {(uint32_t)((int32_t)k + 127) << 23};
-    const float big = exp_reduced(r) * scale.f - 1.0f;
-    float p = 2.75573188e-06f;
-    p = p * y + 2.48015876e-05f;
-    p = p * y + 0.000198412701f;
-    p = p * y + 0.00138888892f;
-    p = p * y + 0.00833333377f;
-    p = p * y + 0.0416666679f;
-    p = p * y + 0.166666672f;
-    p = p * y + 0.5f;
-    const float small = p * (y * y) + y;
-    const float e = y > 0.35f ? big : small;
-    const float t = a < 9.1f ? e / (e + 2.0f) : 1.0f;
-    return x != x ? x : x < 0 ? -t : t;
 }
 
 static int tanh_forward(fast_backend *f, const fast_step *s) {
     float *out = T(0);
     const float *in = T(1);
-    EACH for (int64_t i = 0; i < N; i++) out[i] = tanh_of(in[i]);
+    EACH for (int64_t i = 0; i < N; i++) out[i] = fast_tanh(in[i]);
     return 0;
 }
 
