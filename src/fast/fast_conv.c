@@ -7,6 +7,11 @@
  *            on the big side takes 2×2 of the 16 taps, which two depends on
  *            the parity of its row and column, so the pixels split into
  *            four classes, each a product over the small side (K = channels·4);
+ *   subpixel conv_transpose2d forward to at most 4 channels (the image): the
+ *            four classes side by side as columns, so 16 lanes hold
+ *            4 classes × up to 4 channels instead of 3 of 16 channels, each
+ *            row a small-side pixel and its 3×3 neighbourhood (K = channels·9,
+ *            the taps a class does not use multiplying zero weights);
  *   weight   both weight gradients: a row per channel of the small side,
  *            a column per (big-side channel, tap), summed over every pixel
  *            of the small side, the 16 taps read as a 4×4 window.
@@ -57,7 +62,7 @@ static int plan_gather(const conv_geometry *g, fast_product_plan *pp) {
     pp->v = (fast_source){2, FAST_AS_IS, 0, 0, 0};
     p->rows = (fast_rows){(int)g->B, (int)g->Hs, (int)g->Ws,
                           0, g->Cb * hp * wp, 2 * wp, 2,
-                          0, g->Cs * g->Hs * g->Ws, g->Ws, 1, g->Hs * g->Ws};
+                          0, g->Cs * g->Hs * g->Ws, g->Ws, 1, g->Hs * g->Ws, NULL};
     p->cols = (int)g->Cs, p->K = (int)K;
     p->tab = table(K);
     pp->koff[0] = table(K);
@@ -94,7 +99,7 @@ static int plan_parity(const conv_geometry *g, fast_product_plan *pp) {
         int64_t ny = (g->Hb - qy + 1) / 2, nx = (g->Wb - qx + 1) / 2;
         p->rows = (fast_rows){(int)g->B, (int)ny, (int)nx,
                               wp + 1, g->Cs * hp * wp, wp, 1,
-                              qy * g->Wb + qx, g->Cb * g->Hb * g->Wb, 2 * g->Wb, 2, g->Hb * g->Wb};
+                              qy * g->Wb + qx, g->Cb * g->Hb * g->Wb, 2 * g->Wb, 2, g->Hb * g->Wb, NULL};
         p->cols = (int)g->Cb, p->K = (int)K;
         p->tab = table(K);
         pp->koff[cls] = table(K);
@@ -108,6 +113,49 @@ static int plan_parity(const conv_geometry *g, fast_product_plan *pp) {
                 }
     }
     /* column j is big-side channel j: weight_at(c, j, ...) = koff + j·16 */
+    return 0;
+}
+
+/* The transposed forward to few channels: rows = small-side pixels (b, y, x),
+ * terms (c, ey, ex) the padded small side at (y + ey, x + ex), ey, ex in
+ * 0..2; column (class (qy, qx), channel) writes big pixel (2y + qy,
+ * 2x + qx), its weight the class's tap for that offset (parity's tap_d),
+ * zero where the class has none. */
+static int plan_subpixel(const conv_geometry *g, fast_product_plan *pp) {
+    const int64_t hp = g->Hs + 2, wp = g->Ws + 2, K = g->Cs * 9, cols = 4 * g->Cb;
+    fast_product *p = &pp->p[0];
+    pp->count = 1;
+    pp->s = (fast_source){1, FAST_PADDED, g->B * g->Cs, (int)g->Hs, (int)g->Ws};
+    pp->v = (fast_source){2, FAST_AS_IS, 0, 0, 0};
+    p->cols = (int)cols, p->K = (int)K;
+    p->tab = table(K);
+    pp->kmap = malloc((size_t)(K * cols) * sizeof *pp->kmap);
+    pp->dcol = malloc((size_t)cols * sizeof *pp->dcol);
+    if (!p->tab || !pp->kmap || !pp->dcol)
+        return -1;
+    p->rows = (fast_rows){(int)g->B, (int)g->Hs, (int)g->Ws,
+                          wp + 1, g->Cs * hp * wp, wp, 1,
+                          0, g->Cb * g->Hb * g->Wb, 2 * g->Wb, 2, 0, pp->dcol};
+    for (int64_t col = 0; col < cols; col++) {
+        int cls = (int)(col / g->Cb), qy = cls >> 1, qx = cls & 1;
+        pp->dcol[col] = (col % g->Cb) * g->Hb * g->Wb + qy * g->Wb + qx;
+    }
+    for (int64_t c = 0, k = 0; c < g->Cs; c++)
+        for (int ey = 0; ey < 3; ey++)
+            for (int ex = 0; ex < 3; ex++, k++) {
+                p->tab[k] = (int32_t)(c * hp * wp + (ey - 1) * wp + (ex - 1));
+                for (int64_t col = 0; col < cols; col++) {
+                    int cls = (int)(col / g->Cb), qy = cls >> 1, qx = cls & 1, kh = -1, kw = -1;
+                    for (int t = 0; t < 2; t++) {
+                        if (tap_d[qy][t] == ey - 1)
+                            kh = tap_k[qy][t];
+                        if (tap_d[qx][t] == ex - 1)
+                            kw = tap_k[qx][t];
+                    }
+                    pp->kmap[k * cols + col] =
+                        kh < 0 || kw < 0 ? -1 : (int32_t)weight_at(g, c, col % g->Cb, kh, kw);
+                }
+            }
     return 0;
 }
 
@@ -126,7 +174,7 @@ static int plan_weight_windows(const conv_geometry *g, fast_product_plan *pp, in
     pp->count = 1;
     pp->s = (fast_source){small_tensor, FAST_AS_IS, 0, 0, 0};
     pp->v = (fast_source){big_tensor, FAST_WINDOWS, g->B * g->Cb, (int)g->Hb, (int)g->Wb};
-    p->rows = (fast_rows){1, 1, (int)g->Cs, 0, 0, 0, g->Hs * g->Ws, 0, 0, 0, g->Cb * 16, 1};
+    p->rows = (fast_rows){1, 1, (int)g->Cs, 0, 0, 0, g->Hs * g->Ws, 0, 0, 0, g->Cb * 16, 1, NULL};
     p->cols = (int)(g->Cb * 16), p->K = (int)K;
     p->halves = 1;
     p->vblock = wplane;
@@ -156,7 +204,7 @@ static int plan_weight_panel(const conv_geometry *g, fast_product_plan *pp, int 
     pp->count = 1;
     pp->s = (fast_source){big_tensor, FAST_PADDED, g->B * g->Cb, (int)g->Hb, (int)g->Wb};
     pp->v = (fast_source){small_tensor, FAST_AS_IS, 0, 0, 0};
-    p->rows = (fast_rows){(int)g->Cb, 4, 4, 0, hp * wp, wp, 1, 0, 16, 4, 1, g->Cb * 16};
+    p->rows = (fast_rows){(int)g->Cb, 4, 4, 0, hp * wp, wp, 1, 0, 16, 4, 1, g->Cb * 16, NULL};
     p->cols = (int)g->Cs, p->K = (int)K;
     p->tab = table(K);
     pp->koff[0] = table(K);
@@ -189,6 +237,8 @@ int fast_plan_conv(const vae_op *op, fast_product_plan *pp, char *err, size_t er
                                   : plan_weight_panel(&g, pp, g.transposed ? 2 : 1, g.transposed ? 1 : 2);
     else if ((info->pass == VAE_PASS_FORWARD) != g.transposed)
         status = plan_gather(&g, pp);
+    else if (g.transposed && g.Cb * 4 <= FAST_COLS)
+        status = plan_subpixel(&g, pp);
     else
         status = plan_parity(&g, pp);
     if (status != 0)

@@ -41,7 +41,7 @@ int fast_plan_linear(const vae_op *op, fast_product_plan *pp, char *err, size_t 
         snprintf(err, errlen, "%s: sizes past what the CPU kernels index", info->name);
         return -1;
     }
-    p->rows = (fast_rows){1, 1, (int)rows, 0, 0, 0, sr, 0, 0, 0, dr, 1};
+    p->rows = (fast_rows){1, 1, (int)rows, 0, 0, 0, sr, 0, 0, 0, dr, 1, NULL};
     p->tab = malloc((size_t)p->K * sizeof *p->tab);
     pp->koff[0] = malloc((size_t)p->K * sizeof *pp->koff[0]);
     if (!p->tab || !pp->koff[0]) {

@@ -70,7 +70,7 @@ static void flush(const fast_product *p, const item_state *st, int tiles, int bl
                   float *out) {
     const int cols = p->cols - col0 < FAST_COLS ? p->cols - col0 : FAST_COLS;
     const int64_t dj = p->rows.dj;
-    if (dj == 1) { /* a row's columns are contiguous: row by row */
+    if (dj == 1 && !p->rows.dcol) { /* a row's columns are contiguous: row by row */
         for (int r = 0; r < st->rows; r++) {
             float *o = out + st->dst[r] + col0;
             const float *a = st->acc[r / FAST_ROWS][block_in_item] + r % FAST_ROWS * FAST_COLS;
@@ -83,7 +83,7 @@ static void flush(const fast_product *p, const item_state *st, int tiles, int bl
         return;
     }
     for (int j = 0; j < cols; j++) {
-        float *o = out + (int64_t)(col0 + j) * dj;
+        float *o = out + (p->rows.dcol ? p->rows.dcol[col0 + j] : (int64_t)(col0 + j) * dj);
         for (int t = 0; t < tiles; t++) {
             const float *a = st->acc[t][block_in_item] + j;
             const int64_t *d = st->dst + t * FAST_ROWS;
@@ -202,6 +202,10 @@ void fast_product_plan_free(fast_product_plan *pp) {
         free(pp->koff[i]);
         pp->koff[i] = NULL;
     }
+    free(pp->kmap);
+    free(pp->dcol);
+    pp->kmap = NULL;
+    pp->dcol = NULL;
 }
 
 /* dst: planes of (h+2)×(w+2), src's planes of h×w inside a zero border. */
@@ -256,6 +260,21 @@ static const float *make_source(const fast_backend *f, const fast_source *src, c
  * in cache while its 16 columns fill them. */
 #define PACK_TERMS 64
 
+/* With a map instead: panel[block][k][j] = m[kmap[k·cols + col]], or 0
+ * where the map says -1 or past cols. */
+static void pack_mapped(const fast_backend *f, const fast_product *p, const int32_t *kmap, const float *m,
+                        float *panel) {
+    const int64_t blocks = ceil_div(p->cols, FAST_COLS);
+#pragma omp parallel for num_threads(f->threads) schedule(static) collapse(2)
+    for (int64_t b = 0; b < blocks; b++)
+        for (int k = 0; k < p->K; k++)
+            for (int j = 0; j < FAST_COLS; j++) {
+                const int64_t col = b * FAST_COLS + j;
+                const int32_t at = col < p->cols ? kmap[(int64_t)k * p->cols + col] : -1;
+                panel[((size_t)b * p->K + k) * FAST_COLS + j] = at >= 0 ? m[at] : 0.0f;
+            }
+}
+
 static void pack_panel(const fast_backend *f, const fast_product *p, const int32_t *koff, int64_t kstride,
                        const float *m, float *panel) {
     const int64_t blocks = ceil_div(p->cols, FAST_COLS), runs = ceil_div(p->K, PACK_TERMS);
@@ -296,7 +315,10 @@ void fast_product_plan_run(const fast_backend *f, const fast_product_plan *pp, c
         s_each[i] = s;
         v_each[i] = v;
         if (!pp->p[i].halves) {
-            pack_panel(f, &pp->p[i], pp->koff[i], pp->kstride, v, scratch);
+            if (pp->kmap)
+                pack_mapped(f, &pp->p[i], pp->kmap, v, scratch);
+            else
+                pack_panel(f, &pp->p[i], pp->koff[i], pp->kstride, v, scratch);
             v_each[i] = scratch;
             scratch += fast_panel_words(&pp->p[i]);
         }

@@ -18,6 +18,7 @@ typedef struct {
     int nb, na, nc;               /* rows = nb·na·nc */
     int64_t s0, sb, sa, sc;       /* where a row's terms start in the source */
     int64_t d0, db, da, dc, dj;   /* where a row's result for column 0 goes, and column stride */
+    const int64_t *dcol;          /* if set, column j goes dcol[j] from the row's place, not j·dj */
 } fast_rows;
 
 typedef struct {
@@ -69,9 +70,12 @@ typedef struct {
     fast_source s;       /* the broadcast operand */
     fast_source v;       /* halves products: the windows' image; panels: the packed tensor */
     /* panel products: panel i packed from tensor v.tensor, column j of term
-     * k being word koff[i][k] + j·kstride */
+     * k being word koff[i][k] + j·kstride; or, with kmap, word
+     * kmap[k·cols + j] (-1: zero) */
     int32_t *koff[4];
     int64_t kstride;
+    int32_t *kmap;
+    int64_t *dcol;       /* the products' column offsets, if any (freed with the plan) */
 } fast_product_plan;
 
 /* Each of the nine product kinds as products (fast_conv.c, fast_linear.c);
