@@ -16,5 +16,9 @@ vae_backend *vae_fast_backend_create(int threads, char *err, size_t errlen);
 void vae_fast_describe(char *out, size_t len);
 /* The threads a backend created with `threads` would use. */
 int vae_fast_threads(int threads);
+/* What this machine's cores reach on a loop of nothing but the kernels'
+ * multiply-adds, in fp32 GFLOP/s, on `threads` threads (0: one per core):
+ * the ceiling the products are measured against. About half a second. */
+double vae_fast_peak_gflops(int threads);
 
 #endif

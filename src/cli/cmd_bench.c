@@ -1,12 +1,15 @@
 /* vae-vk bench: training-step throughput on a device, timed over whole
- * steps (upload, step, loss read-back) after a warm-up. */
+ * steps (upload, step, loss read-back) after a warm-up; on the CPU backend
+ * also against the machine's multiply-add ceiling. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/device.h"
 #include "cli/progress.h"
+#include "vaevk/fast.h"
 #include "vaevk/synthetic.h"
 #include "vaevk/train.h"
 
@@ -16,7 +19,7 @@ typedef struct {
     cli_device device;
 } bench_options;
 
-static int run(const bench_options *b, vae_backend *be, const vae_config *cfg) {
+static int run(const bench_options *b, vae_backend *be, const vae_device *dev, const vae_config *cfg) {
     vae_trainer t = {0};
     const size_t image = 64 * 64 * 3;
     uint8_t *pixels = malloc((size_t)b->batch * image);
@@ -51,6 +54,14 @@ static int run(const bench_options *b, vae_backend *be, const vae_config *cfg) {
     printf("images/s:      %.1f\n", (double)b->batch * b->steps / seconds);
     printf("GFLOP/s:       %.2f (%.2f GFLOP per step, convolutions and linear layers)\n",
            flops / seconds * 1e-9, vae_train_step_flops(cfg, b->batch) * 1e-9);
+    if (dev->kind == VAE_DEVICE_CPU) {
+        double peak = vae_fast_peak_gflops(dev->threads);
+        printf("peak:          %.1f GFLOP/s on a loop of nothing but multiply-adds (the step: %.0f%% of it)\n",
+               peak, peak > 0 ? 100 * flops / seconds * 1e-9 / peak : 0.0);
+    }
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        printf("peak memory:   %.0f MiB resident\n", (double)ru.ru_maxrss / 1024.0);
     status = 0;
     goto done;
 fail:
@@ -84,10 +95,14 @@ int cmd_bench(int argc, char **argv) {
                 b.channels);
         return 2;
     }
+    vae_device dev;
+    if (cli_device_parse("bench", &b.device, &dev) != 0)
+        return 2;
     vae_backend *be = cli_open_backend("bench", &b.device, 0);
     if (!be)
         return 1;
-    status = run(&b, be, &cfg);
+    dev = vae_device_resolve(dev);
+    status = run(&b, be, &dev, &cfg);
     be->vt->destroy(be);
     return status;
 }

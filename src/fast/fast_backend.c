@@ -7,6 +7,7 @@
 
 #include "fast/fast_internal.h"
 #include "fast/fast_kernels.h"
+#include "fast/fast_product.h"
 #include "fast/fast_profile.h"
 
 static fast_backend *fast(vae_backend *be) { return (fast_backend *)be; }
@@ -120,6 +121,7 @@ static void fast_destroy(vae_backend *be) {
     for (int a = 0; a < VAE_ARENA_COUNT; a++)
         free(f->arena[a]);
     free(f->scratch);
+    free(f->keep);
     free(be);
 }
 

@@ -58,8 +58,8 @@ static int plan_gather(const conv_geometry *g, fast_product_plan *pp) {
     const int64_t hp = g->Hb + 2, wp = g->Wb + 2, K = g->Cb * 16;
     fast_product *p = &pp->p[0];
     pp->count = 1;
-    pp->s = (fast_source){1, FAST_PADDED, g->B * g->Cb, (int)g->Hb, (int)g->Wb};
-    pp->v = (fast_source){2, FAST_AS_IS, 0, 0, 0};
+    pp->s = fast_source_of(1, FAST_PADDED, g->B * g->Cb, (int)g->Hb, (int)g->Wb);
+    pp->v = fast_source_of(2, FAST_AS_IS, 0, 0, 0);
     p->rows = (fast_rows){(int)g->B, (int)g->Hs, (int)g->Ws,
                           0, g->Cb * hp * wp, 2 * wp, 2,
                           0, g->Cs * g->Hs * g->Ws, g->Ws, 1, g->Hs * g->Ws, NULL};
@@ -90,8 +90,8 @@ static const int tap_d[2][2] = {{0, -1}, {1, 0}};
 static int plan_parity(const conv_geometry *g, fast_product_plan *pp) {
     const int64_t hp = g->Hs + 2, wp = g->Ws + 2, K = g->Cs * 4;
     pp->count = 4;
-    pp->s = (fast_source){1, FAST_PADDED, g->B * g->Cs, (int)g->Hs, (int)g->Ws};
-    pp->v = (fast_source){2, FAST_AS_IS, 0, 0, 0};
+    pp->s = fast_source_of(1, FAST_PADDED, g->B * g->Cs, (int)g->Hs, (int)g->Ws);
+    pp->v = fast_source_of(2, FAST_AS_IS, 0, 0, 0);
     pp->kstride = 16;
     for (int cls = 0; cls < 4; cls++) {
         const int qy = cls >> 1, qx = cls & 1;
@@ -125,8 +125,8 @@ static int plan_subpixel(const conv_geometry *g, fast_product_plan *pp) {
     const int64_t hp = g->Hs + 2, wp = g->Ws + 2, K = g->Cs * 9, cols = 4 * g->Cb;
     fast_product *p = &pp->p[0];
     pp->count = 1;
-    pp->s = (fast_source){1, FAST_PADDED, g->B * g->Cs, (int)g->Hs, (int)g->Ws};
-    pp->v = (fast_source){2, FAST_AS_IS, 0, 0, 0};
+    pp->s = fast_source_of(1, FAST_PADDED, g->B * g->Cs, (int)g->Hs, (int)g->Ws);
+    pp->v = fast_source_of(2, FAST_AS_IS, 0, 0, 0);
     p->cols = (int)cols, p->K = (int)K;
     p->tab = table(K);
     pp->kmap = malloc((size_t)(K * cols) * sizeof *pp->kmap);
@@ -172,8 +172,8 @@ static int plan_weight_windows(const conv_geometry *g, fast_product_plan *pp, in
     const int64_t wrow = g->Ws * 8, wplane = (g->Hb / 2 + 1) * wrow;
     fast_product *p = &pp->p[0];
     pp->count = 1;
-    pp->s = (fast_source){small_tensor, FAST_AS_IS, 0, 0, 0};
-    pp->v = (fast_source){big_tensor, FAST_WINDOWS, g->B * g->Cb, (int)g->Hb, (int)g->Wb};
+    pp->s = fast_source_of(small_tensor, FAST_AS_IS, 0, 0, 0);
+    pp->v = fast_source_of(big_tensor, FAST_WINDOWS, g->B * g->Cb, (int)g->Hb, (int)g->Wb);
     p->rows = (fast_rows){1, 1, (int)g->Cs, 0, 0, 0, g->Hs * g->Ws, 0, 0, 0, g->Cb * 16, 1, NULL};
     p->cols = (int)(g->Cb * 16), p->K = (int)K;
     p->halves = 1;
@@ -202,8 +202,8 @@ static int plan_weight_panel(const conv_geometry *g, fast_product_plan *pp, int 
     const int64_t hp = g->Hb + 2, wp = g->Wb + 2, K = g->B * g->Hs * g->Ws, ps = g->Hs * g->Ws;
     fast_product *p = &pp->p[0];
     pp->count = 1;
-    pp->s = (fast_source){big_tensor, FAST_PADDED, g->B * g->Cb, (int)g->Hb, (int)g->Wb};
-    pp->v = (fast_source){small_tensor, FAST_AS_IS, 0, 0, 0};
+    pp->s = fast_source_of(big_tensor, FAST_PADDED, g->B * g->Cb, (int)g->Hb, (int)g->Wb);
+    pp->v = fast_source_of(small_tensor, FAST_AS_IS, 0, 0, 0);
     p->rows = (fast_rows){(int)g->Cb, 4, 4, 0, hp * wp, wp, 1, 0, 16, 4, 1, g->Cb * 16, NULL};
     p->cols = (int)g->Cs, p->K = (int)K;
     p->tab = table(K);

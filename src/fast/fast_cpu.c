@@ -9,6 +9,7 @@
 
 #include "fast/fast_internal.h"
 #include "fast/fast_kernels.h"
+#include "fast/fast_profile.h"
 
 void fast_cpu_name(char *out, size_t len) {
     snprintf(out, len, "unknown processor");
@@ -57,4 +58,32 @@ const fast_kernels *fast_kernels_pick(void) {
         return &fast_kernels_generic;
     const fast_kernels *k = fast_kernels_avx2();
     return k ? k : &fast_kernels_generic;
+}
+
+double vae_fast_peak_gflops(int threads) {
+    const fast_kernels *k = fast_kernels_pick();
+    threads = vae_fast_threads(threads);
+    float sink = 0;
+    long iterations = 1000;
+    /* grow until one run takes a tenth of a second, then time three */
+    double seconds = 0, best = 0;
+    for (int tries = 0; tries < 40 && seconds < 0.1; tries++) {
+        iterations *= 2;
+        double start = fast_now();
+        k->peak(iterations, &sink);
+        seconds = fast_now() - start;
+    }
+    for (int run = 0; run < 3; run++) {
+        double start = fast_now();
+#pragma omp parallel num_threads(threads)
+        {
+            float mine;
+            k->peak(iterations, &mine);
+#pragma omp atomic
+            sink += mine;
+        }
+        double rate = (double)threads * (double)iterations * FAST_PEAK_FLOPS / (fast_now() - start);
+        best = rate > best ? rate : best;
+    }
+    return sink == 12345.0f ? 0 : best * 1e-9;
 }

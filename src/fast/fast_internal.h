@@ -26,6 +26,9 @@ typedef struct {
      * at record time to the largest need. */
     float *scratch;
     size_t scratch_words;
+    /* Copies an op makes for later ops of the same submission (fast_product.h). */
+    float *keep;
+    size_t keep_words;
 } fast_backend;
 
 typedef struct fast_step fast_step;
@@ -53,8 +56,9 @@ static inline void *fast_at(const fast_backend *f, vae_tensor t) {
 int fast_plan_op(fast_backend *f, const vae_op *op, fast_step *s);
 int fast_run_step(fast_backend *f, const fast_step *s);
 void fast_plan_free(fast_step *s);
-/* Grows f->scratch to at least `words`; -1 with be->error set. */
+/* Grow f->scratch and f->keep to at least `words`; -1 with be->error set. */
 int fast_scratch_reserve(fast_backend *f, size_t words);
+int fast_keep_reserve(fast_backend *f, size_t words);
 
 /* This machine: the processor's name, and the kernels to use. */
 void fast_cpu_name(char *out, size_t len);

@@ -24,10 +24,17 @@ typedef void (*fast_panel_fn)(const float *const s[FAST_ROWS], const int32_t *ta
 typedef void (*fast_halves_fn)(const float *const s[FAST_ROWS], const int32_t *tab, int K, const float *v,
                                const int32_t *vtab, int vrow, float acc[FAST_ROWS * FAST_COLS], int load);
 
+/* The machine's ceiling for these kernels: `iterations` passes of
+ * independent multiply-add chains held in registers, FAST_PEAK_FLOPS
+ * flops per pass; the result goes to *sink so nothing is optimised away. */
+#define FAST_PEAK_FLOPS (FAST_ROWS * FAST_COLS * 2)
+typedef void (*fast_peak_fn)(long iterations, float *sink);
+
 struct fast_kernels {
     const char *name;   /* "AVX2+FMA", "generic" */
     fast_panel_fn panel;
     fast_halves_fn halves;
+    fast_peak_fn peak;
 };
 
 /* Plain C, any processor. */

@@ -45,4 +45,21 @@ static void halves(const float *const s[FAST_ROWS], const int32_t *tab, int K, c
     finish(a, acc);
 }
 
-const fast_kernels fast_kernels_generic = {"generic", panel, halves};
+/* A tile's multiply-adds, as the tile runs them. */
+static void peak(long iterations, float *sink) {
+    float a[FAST_ROWS][FAST_COLS];
+    for (int r = 0; r < FAST_ROWS; r++)
+        for (int c = 0; c < FAST_COLS; c++)
+            a[r][c] = 1e-3f * (float)(r * FAST_COLS + c);
+    for (long i = 0; i < iterations; i++)
+        for (int r = 0; r < FAST_ROWS; r++)
+            for (int c = 0; c < FAST_COLS; c++)
+                a[r][c] = a[r][c] * 0.999f + 1e-4f;
+    float sum = 0;
+    for (int r = 0; r < FAST_ROWS; r++)
+        for (int c = 0; c < FAST_COLS; c++)
+            sum += a[r][c];
+    *sink = sum;
+}
+
+const fast_kernels fast_kernels_generic = {"generic", panel, halves, peak};

@@ -14,26 +14,26 @@ int fast_plan_linear(const vae_op *op, fast_product_plan *pp, char *err, size_t 
     const int64_t B = op->d[0], I = op->d[1], O = op->d[2];
     fast_product *p = &pp->p[0];
     pp->count = 1;
-    pp->s = (fast_source){1, 0, 0, 0, 0};
+    pp->s = fast_source_of(1, 0, 0, 0, 0);
     int64_t rows, sr, st, dr;   /* row count, source row and term strides, output row stride */
     switch (info->pass) {
     case VAE_PASS_FORWARD:
         /* x rows; panel from w: column o of term i is w[o·I + i] */
         rows = B, sr = I, st = 1, dr = O, p->cols = (int)O, p->K = (int)I;
-        pp->v = (fast_source){2, 0, 0, 0, 0};
+        pp->v = fast_source_of(2, 0, 0, 0, 0);
         pp->kstride = I;
         break;
     case VAE_PASS_BACKWARD_INPUT:
         /* dy rows; panel from w: column i of term o is w[o·I + i] */
         rows = B, sr = O, st = 1, dr = I, p->cols = (int)I, p->K = (int)O;
-        pp->v = (fast_source){2, 0, 0, 0, 0};
+        pp->v = fast_source_of(2, 0, 0, 0, 0);
         pp->kstride = 1;
         p->accumulate = op->d[3] != 0;
         break;
     default:
         /* dy columns as rows; panel from x: column i of term b is x[b·I + i] */
         rows = O, sr = 1, st = O, dr = I, p->cols = (int)I, p->K = (int)B;
-        pp->v = (fast_source){2, 0, 0, 0, 0};
+        pp->v = fast_source_of(2, 0, 0, 0, 0);
         pp->kstride = 1;
         break;
     }

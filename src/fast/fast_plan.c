@@ -8,8 +8,8 @@
 #include "fast/fast_ops.h"
 #include "fast/fast_product.h"
 
-int fast_scratch_reserve(fast_backend *f, size_t words) {
-    if (words <= f->scratch_words)
+static int reserve(fast_backend *f, float **space, size_t *have, size_t words) {
+    if (words <= *have)
         return 0;
     float *s = aligned_alloc(64, (words * 4 + 63) / 64 * 64);
     if (!s) {
@@ -18,11 +18,14 @@ int fast_scratch_reserve(fast_backend *f, size_t words) {
                  (words * 4) >> 20);
         return -1;
     }
-    free(f->scratch);
-    f->scratch = s;
-    f->scratch_words = words;
+    free(*space);
+    *space = s;
+    *have = words;
     return 0;
 }
+
+int fast_scratch_reserve(fast_backend *f, size_t words) { return reserve(f, &f->scratch, &f->scratch_words, words); }
+int fast_keep_reserve(fast_backend *f, size_t words) { return reserve(f, &f->keep, &f->keep_words, words); }
 
 static int run_product(fast_backend *f, const fast_step *s) {
     fast_product_plan_run(f, s->plan, &s->op);

@@ -193,7 +193,8 @@ static size_t panels_words(const fast_product_plan *pp) {
 }
 
 size_t fast_product_plan_scratch(const fast_product_plan *pp) {
-    return source_words(&pp->s) + source_words(&pp->v) + panels_words(pp);
+    return (pp->s.keep_at >= 0 ? 0 : source_words(&pp->s)) + (pp->v.keep_at >= 0 ? 0 : source_words(&pp->v)) +
+           panels_words(pp);
 }
 
 void fast_product_plan_free(fast_product_plan *pp) {
@@ -245,6 +246,16 @@ static void window_planes(const fast_backend *f, const fast_source *src, const f
 static const float *make_source(const fast_backend *f, const fast_source *src, const float *in, float **scratch) {
     if (src->layout == FAST_AS_IS)
         return in;
+    if (src->keep_at >= 0 && !src->owned)
+        return f->keep + src->keep_at;
+    if (src->keep_at >= 0) {
+        float *into = f->keep + src->keep_at;
+        if (src->layout == FAST_PADDED)
+            pad_planes(f, src, in, into);
+        else
+            window_planes(f, src, in, into);
+        return into;
+    }
     if (src->layout == FAST_PADDED)
         pad_planes(f, src, in, *scratch);
     else
@@ -324,4 +335,61 @@ void fast_product_plan_run(const fast_backend *f, const fast_product_plan *pp, c
         }
     }
     fast_product_run(f, pp->p, pp->count, s_each, v_each, fast_at(f, op->t[0]));
+}
+
+/* ---- copies shared between the ops of a recording ------------------------ */
+
+static int same_copy(const fast_source *a, vae_tensor ta, const fast_source *b, vae_tensor tb) {
+    return a->layout != FAST_AS_IS && a->layout == b->layout && a->planes == b->planes && a->h == b->h &&
+           a->w == b->w && ta.arena == tb.arena && ta.offset == tb.offset;
+}
+
+static int writes_into(const vae_op *op, vae_tensor t) {
+    const vae_op_info *info = vae_op_info_of(op->kind);
+    for (int k = 0; k < info->tensors; k++)
+        if ((info->writes >> k & 1) && op->t[k].arena == t.arena && op->t[k].offset < t.offset + t.count &&
+            t.offset < op->t[k].offset + op->t[k].count)
+            return 1;
+    return 0;
+}
+
+static fast_product_plan *plan_of(fast_step *s) {
+    return vae_op_info_of(s->op.kind)->family == VAE_FAMILY_PRODUCT ? s->plan : NULL;
+}
+
+size_t fast_share_copies(fast_step *steps, int count) {
+    size_t used = 0;
+    for (int i = 0; i < count; i++) {
+        fast_product_plan *later = plan_of(&steps[i]);
+        for (int w = 0; later && w < 2; w++) {
+            fast_source *want = w ? &later->v : &later->s;
+            const vae_tensor tw = steps[i].op.t[want->tensor];
+            if (want->layout == FAST_AS_IS || want->keep_at >= 0)
+                continue;
+            /* the nearest earlier copy of the same words, if nothing since wrote them */
+            for (int j = i - 1; j >= 0; j--) {
+                if (writes_into(&steps[j].op, tw))
+                    break;
+                fast_product_plan *earlier = plan_of(&steps[j]);
+                fast_source *made = NULL;
+                for (int e = 0; earlier && e < 2 && !made; e++) {
+                    fast_source *src = e ? &earlier->v : &earlier->s;
+                    if (same_copy(src, steps[j].op.t[src->tensor], want, tw))
+                        made = src;
+                }
+                if (!made)
+                    continue;
+                if (made->keep_at < 0) {
+                    made->keep_at = (int64_t)used;
+                    made->owned = 1;
+                    used += (source_words(made) + 15) / 16 * 16;
+                    steps[j].scratch_words = fast_product_plan_scratch(earlier);
+                }
+                want->keep_at = made->keep_at;
+                steps[i].scratch_words = fast_product_plan_scratch(later);
+                break;
+            }
+        }
+    }
+    return used;
 }

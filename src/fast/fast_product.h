@@ -62,7 +62,17 @@ typedef struct {
     fast_layout layout;
     int64_t planes;
     int h, w;
+    /* A copy that a later op of the same recording reads again is kept at
+     * this word of the backend's keep space (fast_share_copies) instead of
+     * in the scratch space: made by the first op (owned), read by the
+     * later ones. -1: not kept. */
+    int64_t keep_at;
+    int owned;
 } fast_source;
+
+static inline fast_source fast_source_of(int tensor, fast_layout layout, int64_t planes, int h, int w) {
+    return (fast_source){tensor, layout, planes, h, w, -1, 0};
+}
 
 typedef struct {
     fast_product p[4];
@@ -82,6 +92,12 @@ typedef struct {
  * -1 with err set when a size is past what the kernels index. */
 int fast_plan_conv(const vae_op *op, fast_product_plan *pp, char *err, size_t errlen);
 int fast_plan_linear(const vae_op *op, fast_product_plan *pp, char *err, size_t errlen);
+/* Finds the padded copies a recording would make twice: a later product
+ * that copies the same words the same way, with no op in between writing
+ * them, reads the first product's copy, kept in the backend's keep space.
+ * Every copy lives within one submission and submissions run one at a
+ * time, so all recordings share that space. Returns the words it needs. */
+size_t fast_share_copies(fast_step *steps, int count);
 /* The scratch words running the plan needs. */
 size_t fast_product_plan_scratch(const fast_product_plan *pp);
 /* Makes the operands in f->scratch, then runs the tile loop into t[0]. */
