@@ -18,7 +18,11 @@
  *
  * Gather and parity read a copy of the big (parity: small) side padded with
  * a zero border of one pixel, so no term needs a bounds test; the weight
- * gradients read the big side's windows copied as two runs of 8 (FAST_WINDOWS). */
+ * gradients read the big side's windows copied as two runs of 8 (FAST_WINDOWS).
+ * A term the reference skips (a pad, a tap a class does not use) is a
+ * multiplication by zero here: the same sums for finite values, but an Inf
+ * or NaN among a layer's inputs or weights spreads to a few more results
+ * than in the reference (a run that meets one is lost either way). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
