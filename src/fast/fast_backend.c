@@ -9,6 +9,7 @@
 #include "fast/fast_kernels.h"
 #include "fast/fast_product.h"
 #include "fast/fast_profile.h"
+#include "fast/fast_threads.h"
 
 static fast_backend *fast(vae_backend *be) { return (fast_backend *)be; }
 
@@ -122,6 +123,7 @@ static void fast_destroy(vae_backend *be) {
         free(f->arena[a]);
     free(f->scratch);
     free(f->keep);
+    fast_pool_destroy(f->pool);
     free(be);
 }
 
@@ -140,6 +142,11 @@ vae_backend *vae_fast_backend_create(int threads, char *err, size_t errlen) {
     f->base.is_cpu = 1;
     f->threads = vae_fast_threads(threads);
     f->kernels = fast_kernels_pick();
+    if (!(f->pool = fast_pool_create(f->threads))) {
+        snprintf(err, errlen, "cannot start %d threads for the CPU backend", f->threads);
+        free(f);
+        return NULL;
+    }
     char cpu[128];
     fast_cpu_name(cpu, sizeof cpu);
     snprintf(f->base.name, sizeof f->base.name, "cpu: %s, %d thread%s, %s kernels", cpu, f->threads,

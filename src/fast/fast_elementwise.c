@@ -1,35 +1,64 @@
-/* The element-wise ops on the fast backend: each a loop the compiler
- * vectorises, split over the threads in contiguous runs. Every one computes
- * exactly what the reference computes (vaevk/ops.h), in the same order, so
- * the results are the same bits, except tanh, which uses a vectorisable
- * expm1 of our own (fast_math.h). */
+/* The element-wise ops on the fast backend: each a loop over a range of
+ * values, the ranges split over the threads (fast_threads.h), compiled for
+ * AVX2 too where the processor has it (the compiler vectorises the loops).
+ * Every one computes exactly what the reference computes (vaevk/ops.h), in
+ * the same order, so the results are the same bits, except tanh, which uses
+ * a vectorisable expm1 of our own (fast_math.h). */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "fast/fast_math.h"
 #include "fast/fast_ops.h"
+#include "fast/fast_threads.h"
 #include "vaevk/rng.h"
 
-#define T(k) ((float *)fast_at(f, s->op.t[k]))
-#define STEP_IN(k) ((const vae_step_in *)fast_at(f, s->op.t[k]))
-#define N (s->op.d[0])
-#define EACH _Pragma("omp parallel for simd num_threads(f->threads) schedule(static)")
+/* The loops a wider vector unit speeds up get an AVX2 copy, picked at load. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define WIDE __attribute__((target_clones("avx2", "default")))
+#else
+#define WIDE
+#endif
+
+/* Values per thread below which one thread does it all. */
+#define GRAIN 16384
+
+typedef struct {
+    const fast_backend *f;
+    const fast_step *s;
+} op_ctx;
+
+#define T(k) ((float *)fast_at(c->f, c->s->op.t[k]))
+#define STEP_IN(k) ((const vae_step_in *)fast_at(c->f, c->s->op.t[k]))
+#define F(k) (c->s->op.f[k])
+#define D(k) (c->s->op.d[k])
+
+/* An op over n values: its range function on every thread. */
+#define ELEMENTWISE(name, n, grain)                                                 \
+    static int name(fast_backend *f, const fast_step *s) {                          \
+        op_ctx mine = {f, s};                                                       \
+        const op_ctx *c = &mine;                                                    \
+        fast_parallel_for(f->pool, (n), (grain), name##_range, &mine);              \
+        return 0;                                                                   \
+    }
+#define RANGE(name) static void name##_range(void *ctx, int64_t i0, int64_t i1)
+#define CTX const op_ctx *c = ctx
 
 static uint64_t step_seed(const vae_step_in *in) { return (uint64_t)in->seed_lo | (uint64_t)in->seed_hi << 32; }
 
-static int input_convert(fast_backend *f, const fast_step *s) {
-    /* x (B,3,S,S) from pixels (B,S,S,3), mirrored where the FLIP stream says */
+/* x (B,3,S,S) from pixels (B,S,S,3), mirrored where the FLIP stream says;
+ * the range is over rows (b, c, y). */
+RANGE(input_convert) {
+    CTX;
     float *x = T(0);
-    const uint8_t *pixels = (const uint8_t *)fast_at(f, s->op.t[1]);
+    const uint8_t *pixels = (const uint8_t *)fast_at(c->f, c->s->op.t[1]);
     const vae_step_in *in = STEP_IN(2);
-    const int B = s->op.d[0], S = s->op.d[1];
+    const int S = D(1);
     const float scale = 1.0f / 127.5f;
-#pragma omp parallel for num_threads(f->threads) schedule(static)
-    for (int row = 0; row < B * 3 * S; row++) {
-        int b = row / (3 * S), c = row / S % 3, y = row % S;
+    for (int64_t row = i0; row < i1; row++) {
+        int64_t b = row / (3 * S), ch = row / S % 3, y = row % S;
         int mirror = in->flip && (vae_rng_u32(step_seed(in), VAE_STREAM_FLIP, in->step, (uint32_t)b) & 1u);
-        const uint8_t *src = pixels + ((size_t)b * S + y) * S * 3 + c;
+        const uint8_t *src = pixels + ((size_t)b * S + y) * S * 3 + ch;
         float *dst = x + (size_t)row * S;
         if (mirror)
             for (int col = 0; col < S; col++)
@@ -38,139 +67,152 @@ static int input_convert(fast_backend *f, const fast_step *s) {
             for (int col = 0; col < S; col++)
                 dst[col] = (float)src[col * 3] * scale - 1;
     }
-    return 0;
 }
+ELEMENTWISE(input_convert, (int64_t)D(0) * 3 * D(1), 64)
 
-static int bias_forward(fast_backend *f, const fast_step *s) {
+/* x (B,C,N) += b (C); the range is over (b, c) rows. */
+RANGE(bias_forward) {
+    CTX;
     float *x = T(0);
     const float *bias = T(1);
-    const int B = s->op.d[0], C = s->op.d[1], n = s->op.d[2];
-#pragma omp parallel for num_threads(f->threads) schedule(static)
-    for (int bc = 0; bc < B * C; bc++) {
+    const int C = D(1), n = D(2);
+    for (int64_t bc = i0; bc < i1; bc++) {
         float *row = x + (size_t)bc * n;
         const float b = bias[bc % C];
         for (int i = 0; i < n; i++)
             row[i] += b;
     }
-    return 0;
 }
+ELEMENTWISE(bias_forward, (int64_t)D(0) * D(1), GRAIN / (D(2) > 0 ? D(2) : 1) + 1)
 
-static int leaky_relu_forward(fast_backend *f, const fast_step *s) {
+WIDE RANGE(leaky_relu_forward) {
+    CTX;
     float *out = T(0);
-    const float *in = T(1), slope = s->op.f[0];
-    EACH for (int64_t i = 0; i < N; i++) out[i] = fast_leaky_relu(in[i], slope);
-    return 0;
+    const float *in = T(1), slope = F(0);
+    for (int64_t i = i0; i < i1; i++)
+        out[i] = fast_leaky_relu(in[i], slope);
 }
+ELEMENTWISE(leaky_relu_forward, D(0), GRAIN)
 
-static int leaky_relu_backward(fast_backend *f, const fast_step *s) {
+WIDE RANGE(leaky_relu_backward) {
+    CTX;
     float *din = T(0);
-    const float *dout = T(1), *in = T(2), slope = s->op.f[0];
-    EACH for (int64_t i = 0; i < N; i++) din[i] = in[i] > 0 ? dout[i] : slope * dout[i];
-    return 0;
+    const float *dout = T(1), *in = T(2), slope = F(0);
+    for (int64_t i = i0; i < i1; i++)
+        din[i] = in[i] > 0 ? dout[i] : slope * dout[i];
 }
+ELEMENTWISE(leaky_relu_backward, D(0), GRAIN)
 
-static int relu_forward(fast_backend *f, const fast_step *s) {
+WIDE RANGE(relu_forward) {
+    CTX;
     float *out = T(0);
     const float *in = T(1);
-    EACH for (int64_t i = 0; i < N; i++) out[i] = fast_relu(in[i]);
-    return 0;
+    for (int64_t i = i0; i < i1; i++)
+        out[i] = fast_relu(in[i]);
 }
+ELEMENTWISE(relu_forward, D(0), GRAIN)
 
-static int relu_backward(fast_backend *f, const fast_step *s) {
+WIDE RANGE(relu_backward) {
+    CTX;
     float *din = T(0);
     const float *dout = T(1), *in = T(2);
-    EACH for (int64_t i = 0; i < N; i++) {
+    for (int64_t i = i0; i < i1; i++) {
         const float g = dout[i]; /* loaded either way, so the select vectorises */
         din[i] = in[i] > 0 ? g : 0;
     }
-    return 0;
 }
+ELEMENTWISE(relu_backward, D(0), GRAIN)
 
-static int tanh_forward(fast_backend *f, const fast_step *s) {
+WIDE RANGE(tanh_forward) {
+    CTX;
     float *out = T(0);
     const float *in = T(1);
-    EACH for (int64_t i = 0; i < N; i++) out[i] = fast_tanh(in[i]);
-    return 0;
+    for (int64_t i = i0; i < i1; i++)
+        out[i] = fast_tanh(in[i]);
 }
+ELEMENTWISE(tanh_forward, D(0), GRAIN / 8)
 
-static int tanh_backward(fast_backend *f, const fast_step *s) {
+WIDE RANGE(tanh_backward) {
+    CTX;
     float *din = T(0);
     const float *dout = T(1), *out = T(2);
-    EACH for (int64_t i = 0; i < N; i++) din[i] = dout[i] * (1 - out[i] * out[i]);
-    return 0;
+    for (int64_t i = i0; i < i1; i++)
+        din[i] = dout[i] * (1 - out[i] * out[i]);
 }
+ELEMENTWISE(tanh_backward, D(0), GRAIN)
 
-static int eps_normal(fast_backend *f, const fast_step *s) {
+RANGE(eps_normal) {
+    CTX;
     float *eps = T(0);
     const vae_step_in *in = STEP_IN(1);
     const uint64_t seed = step_seed(in);
-#pragma omp parallel for num_threads(f->threads) schedule(static)
-    for (int64_t i = 0; i < N; i++)
+    for (int64_t i = i0; i < i1; i++)
         eps[i] = vae_rng_normal(seed, VAE_STREAM_EPS, in->step, (uint32_t)i);
-    return 0;
 }
+ELEMENTWISE(eps_normal, D(0), 1024)
 
-static int reparameterize_forward(fast_backend *f, const fast_step *s) {
+RANGE(reparameterize_forward) {
+    CTX;
     float *z = T(0);
     const float *mu = T(1), *log_var = T(2), *eps = T(3);
-#pragma omp parallel for num_threads(f->threads) schedule(static)
-    for (int64_t i = 0; i < N; i++) {
+    for (int64_t i = i0; i < i1; i++) {
         float sd = (float)exp(0.5 * (double)log_var[i]);
         z[i] = mu[i] + sd * eps[i];
     }
-    return 0;
 }
+ELEMENTWISE(reparameterize_forward, D(0), 2048)
 
-static int reparameterize_backward(fast_backend *f, const fast_step *s) {
+RANGE(reparameterize_backward) {
+    CTX;
     float *dmu = T(0), *dlog_var = T(1);
     const float *dz = T(2), *log_var = T(3), *eps = T(4);
-#pragma omp parallel for num_threads(f->threads) schedule(static)
-    for (int64_t i = 0; i < N; i++) {
+    for (int64_t i = i0; i < i1; i++) {
         float sd = (float)exp(0.5 * (double)log_var[i]);
         dmu[i] = dz[i];
         dlog_var[i] = dz[i] * eps[i] * 0.5f * sd;
     }
-    return 0;
 }
+ELEMENTWISE(reparameterize_backward, D(0), 2048)
 
-static int kl_backward(fast_backend *f, const fast_step *s) {
+RANGE(kl_backward) {
+    CTX;
     float *dmu = T(0), *dlog_var = T(1);
     const float *mu = T(2), *log_var = T(3), beta = STEP_IN(4)->beta;
-    const int B = s->op.d[0];
-    const int64_t n = (int64_t)B * s->op.d[1];
-#pragma omp parallel for num_threads(f->threads) schedule(static)
-    for (int64_t i = 0; i < n; i++) {
+    const int B = D(0);
+    for (int64_t i = i0; i < i1; i++) {
         float e = (float)exp((double)log_var[i]);
         dmu[i] += beta * mu[i] / (float)B;
         dlog_var[i] += beta * 0.5f * (e - 1) / (float)B;
     }
-    return 0;
 }
+ELEMENTWISE(kl_backward, (int64_t)D(0) * D(1), 2048)
 
-static int mse_backward(fast_backend *f, const fast_step *s) {
+WIDE RANGE(mse_backward) {
+    CTX;
     float *dxhat = T(0);
     const float *xhat = T(1), *x = T(2);
-    const int B = s->op.d[0];
-    const int64_t n = (int64_t)B * s->op.d[1];
-    EACH for (int64_t i = 0; i < n; i++) dxhat[i] = 2.0f * (xhat[i] - x[i]) / (float)B;
-    return 0;
+    const int B = D(0);
+    for (int64_t i = i0; i < i1; i++)
+        dxhat[i] = 2.0f * (xhat[i] - x[i]) / (float)B;
 }
+ELEMENTWISE(mse_backward, (int64_t)D(0) * D(1), GRAIN)
 
-static int adam(fast_backend *f, const fast_step *s) {
+WIDE RANGE(adam) {
+    CTX;
     float *p = T(0), *m = T(2), *v = T(3);
     const float *g = T(1);
     const vae_step_in *in = STEP_IN(4);
-    const float one_minus_b1 = s->op.f[0], one_minus_b2 = s->op.f[1], eps = s->op.f[2];
+    const float one_minus_b1 = F(0), one_minus_b2 = F(1), eps = F(2);
     const float b1 = 1 - one_minus_b1, b2 = 1 - one_minus_b2;
     const float step_size = in->adam_step_size, inv_sqrt_bc2 = in->adam_inv_sqrt_bc2;
-    EACH for (int64_t i = 0; i < N; i++) {
+    for (int64_t i = i0; i < i1; i++) {
         m[i] = b1 * m[i] + one_minus_b1 * g[i];
         v[i] = b2 * v[i] + one_minus_b2 * (g[i] * g[i]);
         float denom = sqrtf(v[i]) * inv_sqrt_bc2 + eps;
         p[i] = p[i] - step_size * m[i] / denom;
     }
-    return 0;
 }
+ELEMENTWISE(adam, D(0), GRAIN)
 
 fast_run_fn fast_elementwise_op(vae_op_kind kind) {
     switch (kind) {

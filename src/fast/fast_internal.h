@@ -15,10 +15,12 @@
 #define FAST_COLS 16
 
 typedef struct fast_kernels fast_kernels;
+typedef struct fast_pool fast_pool;
 
 typedef struct {
     vae_backend base;
     int threads;
+    fast_pool *pool;     /* the threads every op runs on (fast_threads.h) */
     const fast_kernels *kernels;
     void *arena[VAE_ARENA_COUNT];
     uint32_t words[VAE_ARENA_COUNT];

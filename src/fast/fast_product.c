@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fast/fast_kernels.h"
+#include "fast/fast_threads.h"
 
 static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -153,26 +154,34 @@ static item_grid grid_of(const fast_product *p, int count, int threads) {
     return g;
 }
 
+typedef struct {
+    const fast_kernels *k;
+    const fast_product *p;
+    int count;
+    const float *const *s, *const *v;
+    float *out;
+    item_grid g;
+} run_ctx;
+
+static void run_items(void *ctx, int64_t begin, int64_t end) {
+    const run_ctx *c = ctx;
+    item_state st;
+    for (int64_t item = begin; item < end; item++)
+        for (int i = 0; i < c->count; i++) {
+            item_grid gi = c->g;
+            gi.tiles = ceil_div((int64_t)c->p[i].rows.nb * c->p[i].rows.na * c->p[i].rows.nc, FAST_ROWS);
+            run_item(c->k, &c->p[i], &gi, item / c->g.block_groups, item % c->g.block_groups, c->s[i], c->v[i],
+                     c->out, &st);
+        }
+}
+
 void fast_product_run(const fast_backend *f, const fast_product *p, int count, const float *const *s,
                       const float *const *v, float *out) {
     /* items in order (tile group, block group, product): the parity classes
      * of the same pixels are computed one after the other, filling each
      * other's output lines */
-    const item_grid g = grid_of(p, count, f->threads);
-    const int64_t items = g.tile_groups * g.block_groups;
-    const fast_kernels *k = f->kernels;
-#pragma omp parallel num_threads(f->threads)
-    {
-        item_state st;
-#pragma omp for schedule(static)
-        for (int64_t item = 0; item < items; item++) {
-            for (int i = 0; i < count; i++) {
-                item_grid gi = g;
-                gi.tiles = ceil_div((int64_t)p[i].rows.nb * p[i].rows.na * p[i].rows.nc, FAST_ROWS);
-                run_item(k, &p[i], &gi, item / g.block_groups, item % g.block_groups, s[i], v[i], out, &st);
-            }
-        }
-    }
+    run_ctx c = {f->kernels, p, count, s, v, out, grid_of(p, count, f->threads)};
+    fast_parallel_for(f->pool, c.g.tile_groups * c.g.block_groups, 1, run_items, &c);
 }
 
 /* ---- planned product ops ------------------------------------------------ */
@@ -209,11 +218,19 @@ void fast_product_plan_free(fast_product_plan *pp) {
     pp->dcol = NULL;
 }
 
-/* dst: planes of (h+2)×(w+2), src's planes of h×w inside a zero border. */
-static void pad_planes(const fast_backend *f, const fast_source *src, const float *in, float *out) {
-    const int h = src->h, w = src->w, hp = h + 2, wp = w + 2;
-#pragma omp parallel for num_threads(f->threads) schedule(static)
-    for (int64_t n = 0; n < src->planes; n++) {
+typedef struct {
+    const fast_source *src;
+    const float *in;
+    float *out;
+} copy_ctx;
+
+/* out: planes of (h+2)×(w+2), in's planes of h×w inside a zero border. */
+static void pad_range(void *ctx, int64_t begin, int64_t end) {
+    const copy_ctx *c = ctx;
+    const float *in = c->in;
+    float *out = c->out;
+    const int h = c->src->h, w = c->src->w, hp = h + 2, wp = w + 2;
+    for (int64_t n = begin; n < end; n++) {
         float *d = out + n * hp * wp;
         const float *s = in + n * h * w;
         memset(d, 0, (size_t)wp * sizeof *d);
@@ -228,10 +245,12 @@ static void pad_planes(const fast_backend *f, const fast_source *src, const floa
 }
 
 /* FAST_WINDOWS (fast_product.h) from planes of h×w. */
-static void window_planes(const fast_backend *f, const fast_source *src, const float *in, float *out) {
-    const int h = src->h, w = src->w, ph = h / 2 + 1, pw = w / 2;
-#pragma omp parallel for num_threads(f->threads) schedule(static)
-    for (int64_t n = 0; n < src->planes; n++) {
+static void window_range(void *ctx, int64_t begin, int64_t end) {
+    const copy_ctx *c = ctx;
+    const float *in = c->in;
+    float *out = c->out;
+    const int h = c->src->h, w = c->src->w, ph = h / 2 + 1, pw = w / 2;
+    for (int64_t n = begin; n < end; n++) {
         const float *plane = in + n * h * w;
         float *d = out + n * ph * pw * 8;
         for (int p = 0; p < ph; p++)
@@ -243,23 +262,21 @@ static void window_planes(const fast_backend *f, const fast_source *src, const f
     }
 }
 
+static void copy_planes(const fast_backend *f, const fast_source *src, const float *in, float *out) {
+    copy_ctx c = {src, in, out};
+    fast_parallel_for(f->pool, src->planes, 4, src->layout == FAST_PADDED ? pad_range : window_range, &c);
+}
+
 static const float *make_source(const fast_backend *f, const fast_source *src, const float *in, float **scratch) {
     if (src->layout == FAST_AS_IS)
         return in;
     if (src->keep_at >= 0 && !src->owned)
         return f->keep + src->keep_at;
     if (src->keep_at >= 0) {
-        float *into = f->keep + src->keep_at;
-        if (src->layout == FAST_PADDED)
-            pad_planes(f, src, in, into);
-        else
-            window_planes(f, src, in, into);
-        return into;
+        copy_planes(f, src, in, f->keep + src->keep_at);
+        return f->keep + src->keep_at;
     }
-    if (src->layout == FAST_PADDED)
-        pad_planes(f, src, in, *scratch);
-    else
-        window_planes(f, src, in, *scratch);
+    copy_planes(f, src, in, *scratch);
     const float *made = *scratch;
     *scratch += source_words(src);
     return made;
@@ -273,24 +290,37 @@ static const float *make_source(const fast_backend *f, const fast_source *src, c
 
 /* With a map instead: panel[block][k][j] = m[kmap[k·cols + col]], or 0
  * where the map says -1 or past cols. */
-static void pack_mapped(const fast_backend *f, const fast_product *p, const int32_t *kmap, const float *m,
-                        float *panel) {
+typedef struct {
+    const fast_product *p;
+    const int32_t *koff, *kmap;
+    int64_t kstride;
+    const float *m;
+    float *panel;
+} pack_ctx;
+
+/* Every term of every block (the map is small: one thread). */
+static void pack_mapped(const pack_ctx *c) {
+    const fast_product *p = c->p;
     const int64_t blocks = ceil_div(p->cols, FAST_COLS);
-#pragma omp parallel for num_threads(f->threads) schedule(static) collapse(2)
     for (int64_t b = 0; b < blocks; b++)
         for (int k = 0; k < p->K; k++)
             for (int j = 0; j < FAST_COLS; j++) {
                 const int64_t col = b * FAST_COLS + j;
-                const int32_t at = col < p->cols ? kmap[(int64_t)k * p->cols + col] : -1;
-                panel[((size_t)b * p->K + k) * FAST_COLS + j] = at >= 0 ? m[at] : 0.0f;
+                const int32_t at = col < p->cols ? c->kmap[(int64_t)k * p->cols + col] : -1;
+                c->panel[((size_t)b * p->K + k) * FAST_COLS + j] = at >= 0 ? c->m[at] : 0.0f;
             }
 }
 
-static void pack_panel(const fast_backend *f, const fast_product *p, const int32_t *koff, int64_t kstride,
-                       const float *m, float *panel) {
-    const int64_t blocks = ceil_div(p->cols, FAST_COLS), runs = ceil_div(p->K, PACK_TERMS);
-#pragma omp parallel for num_threads(f->threads) schedule(static)
-    for (int64_t item = 0; item < blocks * runs; item++) {
+/* Runs [begin, end) of PACK_TERMS terms, over all blocks (block-major). */
+static void pack_range(void *ctx, int64_t begin, int64_t end) {
+    const pack_ctx *c = ctx;
+    const fast_product *p = c->p;
+    const int32_t *koff = c->koff;
+    const int64_t kstride = c->kstride;
+    const float *m = c->m;
+    float *panel = c->panel;
+    const int64_t runs = ceil_div(p->K, PACK_TERMS);
+    for (int64_t item = begin; item < end; item++) {
         const int64_t b = item / runs, k0 = item % runs * PACK_TERMS;
         const int n = p->K - k0 < PACK_TERMS ? (int)(p->K - k0) : PACK_TERMS;
         float *dst = panel + ((size_t)b * p->K + k0) * FAST_COLS;
@@ -326,10 +356,12 @@ void fast_product_plan_run(const fast_backend *f, const fast_product_plan *pp, c
         s_each[i] = s;
         v_each[i] = v;
         if (!pp->p[i].halves) {
+            pack_ctx c = {&pp->p[i], pp->koff[i], pp->kmap, pp->kstride, v, scratch};
             if (pp->kmap)
-                pack_mapped(f, &pp->p[i], pp->kmap, v, scratch);
+                pack_mapped(&c);
             else
-                pack_panel(f, &pp->p[i], pp->koff[i], pp->kstride, v, scratch);
+                fast_parallel_for(f->pool, ceil_div(pp->p[i].cols, FAST_COLS) * ceil_div(pp->p[i].K, PACK_TERMS), 4,
+                                  pack_range, &c);
             v_each[i] = scratch;
             scratch += fast_panel_words(&pp->p[i]);
         }

@@ -8,52 +8,71 @@
 #include <stdint.h>
 
 #include "fast/fast_ops.h"
+#include "fast/fast_threads.h"
 
-#define T(k) ((float *)fast_at(f, s->op.t[k]))
+typedef struct {
+    const fast_backend *f;
+    const fast_step *s;
+} op_ctx;
 
-/* db (C) = Σ_b Σ_n dout (B,C,N); the (B,C) row sums in scratch. */
+#define T(k) ((float *)fast_at(c->f, c->s->op.t[k]))
+#define D(k) (c->s->op.d[k])
+
+/* Σ row[i] in double, four interleaved partial sums then their pairs. */
+static double row_sum(const float *row, int n) {
+    double part[4] = {0, 0, 0, 0};
+    int i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int j = 0; j < 4; j++)
+            part[j] += (double)row[i + j];
+    for (; i < n; i++)
+        part[i % 4] += (double)row[i];
+    return (part[0] + part[1]) + (part[2] + part[3]);
+}
+
+/* The (B,C) row sums of dout (B,C,N) into scratch, rows [i0, i1). */
+static void bias_rows(void *ctx, int64_t i0, int64_t i1) {
+    const op_ctx *c = ctx;
+    const float *dout = T(1);
+    double *rows = (double *)c->f->scratch;
+    for (int64_t bc = i0; bc < i1; bc++)
+        rows[bc] = row_sum(dout + (size_t)bc * D(2), D(2));
+}
+
+/* db (C) = Σ_b Σ_n dout (B,C,N). */
 static int bias_backward(fast_backend *f, const fast_step *s) {
+    op_ctx ctx = {f, s}, *c = &ctx;
     float *db = T(0);
     const float *dout = T(1);
-    const int B = s->op.d[0], C = s->op.d[1], n = s->op.d[2];
+    const int B = D(0), C = D(1), n = D(2);
     double *rows = (double *)f->scratch;
     if (n == 1) {
-        for (int c = 0; c < C; c++)
-            rows[c] = 0.0;
+        for (int ch = 0; ch < C; ch++)
+            rows[ch] = 0.0;
         for (int b = 0; b < B; b++)
-            for (int c = 0; c < C; c++)
-                rows[c] += (double)dout[(size_t)b * C + c];
-        for (int c = 0; c < C; c++)
-            db[c] = (float)rows[c];
+            for (int ch = 0; ch < C; ch++)
+                rows[ch] += (double)dout[(size_t)b * C + ch];
+        for (int ch = 0; ch < C; ch++)
+            db[ch] = (float)rows[ch];
         return 0;
     }
-#pragma omp parallel for num_threads(f->threads) schedule(static)
-    for (int bc = 0; bc < B * C; bc++) {
-        const float *row = dout + (size_t)bc * n;
-        double part[4] = {0, 0, 0, 0};
-        int i = 0;
-        for (; i + 4 <= n; i += 4)
-            for (int j = 0; j < 4; j++)
-                part[j] += (double)row[i + j];
-        for (; i < n; i++)
-            part[i % 4] += (double)row[i];
-        rows[bc] = (part[0] + part[1]) + (part[2] + part[3]);
-    }
-    for (int c = 0; c < C; c++) {
+    fast_parallel_for(f->pool, (int64_t)B * C, 4096 / n + 1, bias_rows, c);
+    for (int ch = 0; ch < C; ch++) {
         double acc = 0.0;
         for (int b = 0; b < B; b++)
-            acc += rows[(size_t)b * C + c];
-        db[c] = (float)acc;
+            acc += rows[(size_t)b * C + ch];
+        db[ch] = (float)acc;
     }
     return 0;
 }
 
-static int kl_forward(fast_backend *f, const fast_step *s) {
+/* kl (B) = -0.5 Σ_L (1 + lv - mu² - e^lv), images [i0, i1). */
+static void kl_images(void *ctx, int64_t i0, int64_t i1) {
+    const op_ctx *c = ctx;
     float *kl = T(0);
     const float *mu = T(1), *log_var = T(2);
-    const int B = s->op.d[0], L = s->op.d[1];
-#pragma omp parallel for num_threads(f->threads) schedule(static)
-    for (int b = 0; b < B; b++) {
+    const int L = D(1);
+    for (int64_t b = i0; b < i1; b++) {
         const float *m = mu + (size_t)b * L, *lv = log_var + (size_t)b * L;
         double acc = 0.0;
         for (int l = 0; l < L; l++) {
@@ -62,15 +81,15 @@ static int kl_forward(fast_backend *f, const fast_step *s) {
         }
         kl[b] = (float)(-0.5 * acc);
     }
-    return 0;
 }
 
-static int mse_forward(fast_backend *f, const fast_step *s) {
+/* sse (B) = Σ_N (xhat - x)², images [i0, i1). */
+static void mse_images(void *ctx, int64_t i0, int64_t i1) {
+    const op_ctx *c = ctx;
     float *sse = T(0);
     const float *xhat = T(1), *x = T(2);
-    const int B = s->op.d[0], n = s->op.d[1];
-#pragma omp parallel for num_threads(f->threads) schedule(static)
-    for (int b = 0; b < B; b++) {
+    const int n = D(1);
+    for (int64_t b = i0; b < i1; b++) {
         const float *p = xhat + (size_t)b * n, *t = x + (size_t)b * n;
         double part[4] = {0, 0, 0, 0};
         int i = 0;
@@ -85,6 +104,17 @@ static int mse_forward(fast_backend *f, const fast_step *s) {
         }
         sse[b] = (float)((part[0] + part[1]) + (part[2] + part[3]));
     }
+}
+
+static int kl_forward(fast_backend *f, const fast_step *s) {
+    op_ctx c = {f, s};
+    fast_parallel_for(f->pool, s->op.d[0], 4096 / s->op.d[1] + 1, kl_images, &c);
+    return 0;
+}
+
+static int mse_forward(fast_backend *f, const fast_step *s) {
+    op_ctx c = {f, s};
+    fast_parallel_for(f->pool, s->op.d[0], 16384 / s->op.d[1] + 1, mse_images, &c);
     return 0;
 }
 
