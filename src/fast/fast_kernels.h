@@ -29,12 +29,16 @@ typedef void (*fast_halves_fn)(const float *const s[FAST_ROWS], const int32_t *t
  * flops per pass; the result goes to *sink so nothing is optimised away. */
 #define FAST_PEAK_FLOPS (FAST_ROWS * FAST_COLS * 2)
 typedef void (*fast_peak_fn)(long iterations, float *sink);
+/* Eight results of each of `cols` (<= FAST_COLS) columns, row r's at
+ * rows[r][j], to eight consecutive words per column: out[j·stride + r]. */
+typedef void (*fast_columns8_fn)(const float *const rows[8], int cols, float *out, int64_t stride);
 
 struct fast_kernels {
     const char *name;   /* "AVX2+FMA", "generic" */
     fast_panel_fn panel;
     fast_halves_fn halves;
     fast_peak_fn peak;
+    fast_columns8_fn columns8;
 };
 
 /* Plain C, any processor. */

@@ -62,4 +62,10 @@ static void peak(long iterations, float *sink) {
     *sink = sum;
 }
 
-const fast_kernels fast_kernels_generic = {"generic", panel, halves, peak};
+static void columns8(const float *const rows[8], int cols, float *out, int64_t stride) {
+    for (int j = 0; j < cols; j++)
+        for (int r = 0; r < 8; r++)
+            out[j * stride + r] = rows[r][j];
+}
+
+const fast_kernels fast_kernels_generic = {"generic", panel, halves, peak, columns8};

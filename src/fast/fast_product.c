@@ -48,7 +48,7 @@ static int tile_rows(const fast_rows *r, int64_t first, int64_t total, int64_t s
  * by column, each column a run of rows: written tile by tile, the 16
  * columns of a convolution's output would lie a plane apart, often a
  * multiple of 4 KiB, and compete for the same cache sets. */
-#define GROUP_TILES 8
+#define GROUP_TILES 16
 #define GROUP_BLOCKS 4
 #ifndef CHUNK_TERMS
 #define CHUNK_TERMS 256
@@ -67,8 +67,8 @@ typedef struct {
     int64_t tile_groups, block_groups;
 } item_grid;
 
-static void flush(const fast_product *p, const item_state *st, int tiles, int block_in_item, int col0,
-                  float *out) {
+static void flush(const fast_kernels *k, const fast_product *p, const item_state *st, int tiles,
+                  int block_in_item, int col0, float *out) {
     const int cols = p->cols - col0 < FAST_COLS ? p->cols - col0 : FAST_COLS;
     const int64_t dj = p->rows.dj;
     if (dj == 1 && !p->rows.dcol) { /* a row's columns are contiguous: row by row */
@@ -83,17 +83,28 @@ static void flush(const fast_product *p, const item_state *st, int tiles, int bl
         }
         return;
     }
+    /* eight rows whose results are consecutive words go out as 8×8
+     * transposes: eight consecutive words per column */
+    int r0 = 0;
+    if (!p->accumulate && !p->rows.dcol)
+        for (; r0 + 8 <= st->rows && st->dst[r0 + 7] - st->dst[r0] == 7; r0 += 8) {
+            const float *rows[8];
+            for (int i = 0; i < 8; i++)
+                rows[i] = st->acc[(r0 + i) / FAST_ROWS][block_in_item] + (r0 + i) % FAST_ROWS * FAST_COLS;
+            k->columns8(rows, cols, out + st->dst[r0] + (int64_t)col0 * dj, dj);
+        }
     for (int j = 0; j < cols; j++) {
         float *o = out + (p->rows.dcol ? p->rows.dcol[col0 + j] : (int64_t)(col0 + j) * dj);
-        for (int t = 0; t < tiles; t++) {
+        for (int t = r0 / FAST_ROWS; t < tiles; t++) {
             const float *a = st->acc[t][block_in_item] + j;
             const int64_t *d = st->dst + t * FAST_ROWS;
             const int rows = st->rows - t * FAST_ROWS < FAST_ROWS ? st->rows - t * FAST_ROWS : FAST_ROWS;
+            const int first = r0 > t * FAST_ROWS ? r0 - t * FAST_ROWS : 0; /* rows already out */
             if (p->accumulate)
-                for (int r = 0; r < rows; r++)
+                for (int r = first; r < rows; r++)
                     o[d[r]] += a[r * FAST_COLS];
             else
-                for (int r = 0; r < rows; r++)
+                for (int r = first; r < rows; r++)
                     o[d[r]] = a[r * FAST_COLS];
         }
     }
@@ -128,7 +139,7 @@ static void run_item(const fast_kernels *k, const fast_product *p, const item_gr
             }
     }
     for (int b = 0; b < nb; b++)
-        flush(p, st, nt, b, (int)(b0 + b) * FAST_COLS, out);
+        flush(k, p, st, nt, b, (int)(b0 + b) * FAST_COLS, out);
 }
 
 /* Items small enough that every thread gets several, when there is work. */
