@@ -42,8 +42,6 @@ void fast_product_run(const fast_backend *f, const fast_product *p, int count, c
 size_t fast_panel_words(const fast_product *p);
 void fast_product_free(fast_product *p);
 
-#endif
-
 /* ---- a product op, planned: its products and how their operands are made
  * from the op's tensors before the tile loop runs. */
 
@@ -103,3 +101,5 @@ size_t fast_product_plan_scratch(const fast_product_plan *pp);
 /* Makes the operands in f->scratch, then runs the tile loop into t[0]. */
 void fast_product_plan_run(const fast_backend *f, const fast_product_plan *pp, const vae_op *op);
 void fast_product_plan_free(fast_product_plan *pp);
+
+#endif
