@@ -2,7 +2,9 @@
  * images (found by the chunk's checksum the first time the chunk is read,
  * while the other chunks stay readable), in the header, the chunk table or
  * the skipped names (found at open), truncation and extension anywhere,
- * another version, a file that is no cache at all. */
+ * another version, a file that is no cache at all; and a cache cut short
+ * while it is open, which must fail its reads with the same kind of
+ * message, not kill the process (a memory-mapped reader dies of SIGBUS). */
 #include "data/cache_format.h"
 #include "dataset_check.h"
 #include "vaevk/dataset.h"
@@ -82,6 +84,31 @@ static void check_images_flip(void) {
     vae_dataset_close(ds);
 }
 
+/* Opens a fresh copy of the good cache, reads image 0 (chunk 0 is checked
+ * then), cuts the file to `keep` bytes and reads image `index`: the read
+ * must fail, naming the file as truncated. */
+static void check_cut_while_open(const char *name, long keep, long index) {
+    const char *path = damaged(name, 0, 0, -1);
+    vae_dataset *ds = NULL;
+    char err[1200];
+    uint8_t rgb[VAE_DATA_IMAGE_BYTES];
+    if (vae_dataset_open(path, 0, 1, &ds, err, sizeof err) != 0 || ds->read(ds, 0, rgb) != 0) {
+        CHECK(0, "%s: the intact copy opens and reads: %s", name, ds ? ds->error : err);
+        vae_dataset_close(ds);
+        return;
+    }
+    if (truncate(path, keep) != 0)
+        die("truncating", path);
+    int st = ds->read(ds, index, rgb);
+    CHECK(st != 0 && strstr(ds->error, path) && strstr(ds->error, "truncated") &&
+          strstr(ds->error, "make it again"),
+          "cut to %ld bytes while open, reading image %ld fails: %s", keep, index,
+          st ? ds->error : "(it read)");
+    CHECK(ds->verify(ds, NULL, NULL) != 0 && strstr(ds->error, "truncated"),
+          "and verify() reports it too: %s", ds->error);
+    vae_dataset_close(ds);
+}
+
 static void check_good(void) {
     vae_dataset *ds = NULL;
     char err[1200];
@@ -106,6 +133,10 @@ int main(void) {
     const long names = images_end + 2 * 8;
     check_good();
     check_images_flip();
+    /* inside chunk 1, never read yet: its first check meets the end */
+    check_cut_while_open("cut_open1.bin", CACHE_HEADER_BYTES + 1025L * VAE_DATA_IMAGE_BYTES, 1028);
+    /* inside chunk 0, already checked: the image's own read meets the end */
+    check_cut_while_open("cut_open0.bin", CACHE_HEADER_BYTES + 500L * VAE_DATA_IMAGE_BYTES + 7, 900);
     expect_refused("count field changed", damaged("count.bin", 32, 1, -1), "damaged header");
     expect_refused("signature field changed", damaged("sig.bin", 56, 1, -1), "fails its checksum");
     expect_refused("chunk table byte flipped", damaged("table.bin", images_end + 9, 1, -1), "fails its checksum");
