@@ -2,14 +2,22 @@
  * into a ring of slots; the calling thread writes the slots out in file
  * order (so image i is the i-th usable file, whatever thread decoded it),
  * hashing each chunk as it goes. Workers run at most RING files ahead of
- * the writer, so memory stays small for any folder. */
+ * the writer, so memory stays small for any folder. A build first removes
+ * the temporary files of builds of the same cache that died (killed, out
+ * of power): nothing else ever would, and each can be as large as the
+ * cache. */
 #include "data/cache_build.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -196,6 +204,50 @@ static int start_writer(writer *w, const scan_list *list, const char *tmp) {
     return fwrite(placeholder, sizeof placeholder, 1, w->f) == 1 ? 0 : -1;
 }
 
+/* The process id in a temporary name "BASE.tmp.PID" of out_path's base
+ * name, or 0 when name is no such name. */
+static long temp_owner(const char *name, const char *base) {
+    size_t n = strlen(base);
+    if (strncmp(name, base, n) != 0 || strncmp(name + n, ".tmp.", 5) != 0)
+        return 0;
+    const char *digits = name + n + 5;
+    long pid = 0;
+    if (*digits == '0')
+        return 0; /* never written so */
+    for (const char *p = digits; *p; p++) {
+        if (*p < '0' || *p > '9' || p - digits >= 10)
+            return 0;
+        pid = 10 * pid + (*p - '0');
+    }
+    return pid <= INT_MAX ? pid : 0;
+}
+
+/* Removes out_path.tmp.PID files whose process is gone: a build killed
+ * before its rename. A live process's file is its build in progress
+ * (kill(pid, 0) succeeds, or fails with EPERM for another user's), and
+ * stays. PIDs are per machine: a cache on a folder shared with another
+ * machine that is building it at this moment could lose its file there. */
+static void remove_dead_temps(const char *out_path) {
+    char dir[4200];
+    const char *slash = strrchr(out_path, '/'), *base = slash ? slash + 1 : out_path;
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out_path) + 1 : 1,
+             slash ? out_path : ".");
+    DIR *d = opendir(dir);
+    if (!d)
+        return; /* the build's own write will say what is wrong with the folder */
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        long pid = temp_owner(de->d_name, base);
+        struct stat st;
+        if (pid <= 0 || pid == (long)getpid() ||
+            fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+            unlinkat(dirfd(d), de->d_name, 0); /* best effort: a failure only leaves it */
+    }
+    closedir(d);
+}
+
 int cache_build_list(const char *dir, const scan_list *list, uint64_t signature,
                      const char *out_path, const vae_data_options *o, vae_cache_summary *summary,
                      char *err, size_t errlen) {
@@ -203,6 +255,7 @@ int cache_build_list(const char *dir, const scan_list *list, uint64_t signature,
     double t0 = seconds_now();
     char tmp[4200]; /* per process: two commands building one cache never share it */
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out_path, (long)getpid());
+    remove_dead_temps(out_path);
     writer w;
     cache_header h = {.crop = o->crop, .files = (uint64_t)list->n, .signature = signature};
     errno = 0;

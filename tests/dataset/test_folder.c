@@ -1,10 +1,12 @@
 /* An image folder built on the fly, read through its automatic cache: what
  * is decoded and how (grey, alpha, odd sizes, BMP, JPEG, the CelebA crop),
  * what is skipped and named (corrupt, truncated, empty, too large, text
- * named .jpg), what is passed over (hidden files, other names), and when
- * the cache is reused or rebuilt. */
+ * named .jpg), what is passed over (hidden files, other names), when the
+ * cache is reused or rebuilt, and that a build removes the temporary files
+ * of killed builds and no others. */
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "data/resize.h"
 #include "dataset_check.h"
@@ -235,6 +237,47 @@ static void check_threads(const char *root, const char *scratch) {
     vae_dataset_close(ds);
 }
 
+/* The PID of a process that has just ended (a forked child, reaped). */
+static long dead_pid(void) {
+    pid_t child = fork();
+    if (child < 0)
+        die("fork", "");
+    if (child == 0)
+        _exit(0);
+    waitpid(child, NULL, 0);
+    return (long)child;
+}
+
+static int exists(const char *dir, const char *name) {
+    char path[1200];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return stat(path, &st) == 0;
+}
+
+/* A killed build leaves NAME.tmp.PID behind; the next build of NAME removes
+ * it, but not a live process's (its build in progress) nor other names. */
+static void check_stale_temps(const char *root, const char *scratch) {
+    char dead[64], live[64], other[64], out[1200], err[1200];
+    snprintf(dead, sizeof dead, "t.bin.tmp.%ld", dead_pid());
+    snprintf(live, sizeof live, "t.bin.tmp.%ld", (long)getppid());
+    snprintf(other, sizeof other, "u.bin.tmp.%ld", dead_pid());
+    const char *names[] = {dead, live, other, "t.bin.tmp.12x", "t.bin.tmp."};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        write_bytes(scratch, names[i], "partial cache", 13);
+    vae_data_options o;
+    vae_data_options_default(&o);
+    vae_cache_summary s;
+    snprintf(out, sizeof out, "%s/t.bin", scratch);
+    int st = vae_cache_build(root, out, &o, &s, err, sizeof err);
+    vae_cache_summary_free(&s);
+    CHECK(st == 0 && exists(scratch, "t.bin"), "the build succeeds: %s", st ? err : "t.bin");
+    CHECK(!exists(scratch, dead), "%s of a process that has ended: removed", dead);
+    CHECK(exists(scratch, live), "%s of a live process (the test's parent): kept", live);
+    CHECK(exists(scratch, other) && exists(scratch, "t.bin.tmp.12x") && exists(scratch, "t.bin.tmp."),
+          "%s (another cache's) and names without a PID: kept", other);
+}
+
 int main(void) {
     char root[512], scratch[512];
     make_temp_dir(root, sizeof root, "folder");
@@ -251,6 +294,7 @@ int main(void) {
     vae_cache_summary_free(&built);
     check_staleness(root);
     check_threads(root, scratch);
+    check_stale_temps(root, scratch);
     remove_tree(root);
     remove_tree(scratch);
     return failures ? 1 : 0;
