@@ -1,4 +1,5 @@
-/* Training: its options, its state, and one step on a backend. */
+/* Training: its options (each described in vaevk/train_options.h), its
+ * state, and one step on a backend. */
 #ifndef VAEVK_TRAIN_H
 #define VAEVK_TRAIN_H
 
@@ -21,6 +22,7 @@ typedef struct {
     int synthetic_count;  /* images in the synthetic dataset (20000) */
     int crop;             /* image folders: VAE_CROP_AUTO, _SQUARE or a side (vaevk/dataset.h) */
     float val_fraction;   /* share of the data held out for validation (0.05) */
+    long checkpoint_every; /* also save at every multiple of this many steps (500) */
 } vae_train_options;
 
 void vae_train_options_default(vae_train_options *o);

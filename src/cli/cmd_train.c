@@ -16,6 +16,7 @@
 #include "vaevk/checkpoint.h"
 #include "vaevk/dataset.h"
 #include "vaevk/train.h"
+#include "vaevk/train_options.h"
 #include "viz/report.h"
 
 static volatile sig_atomic_t stop_requested = 0;
@@ -27,10 +28,10 @@ static void on_signal(int sig) {
 typedef struct {
     vae_train_options o;
     vae_train_progress progress;
-    const char *out, *resume, *channels;
+    const char *out, *resume;
     cli_device device;
-    int quiet, no_flip;
-    long checkpoint_every;
+    int quiet;
+    int seen[32];            /* the training options given on the command line */
     float *params, *m, *v;   /* host copies for checkpoints */
     vae_trainer trainer;
     train_data data;
@@ -41,32 +42,40 @@ static const char usage[] =
     "[--out RUN_DIR | --resume RUN_DIR] [--device cpu|reference|N] [--epochs N] [--steps N] [--batch N] ...\n"
     "Trains the VAE; RUN_DIR gets checkpoint.safetensors, log.csv and a sample grid per epoch.";
 
+#define MAX_SPECS 32
+
+/* The arg_spec of a training option: numbers straight into r->o with the
+ * table's range (the parser's own messages), the rest as text. */
+static arg_spec option_spec(train_run *r, const vae_train_option *opt, const char **text, int *flag) {
+    void *at = (char *)&r->o + opt->offset;
+    switch (opt->type) {
+    case VAE_OPTION_INT: return (arg_spec){opt->flag, ARG_INT, at, opt->min, opt->max, opt->help, 0};
+    case VAE_OPTION_LONG: /* the command line counts from 1: 0 is only a checkpoint's "no cap" */
+        return (arg_spec){opt->flag, ARG_LONG, at, opt->min > 1 ? opt->min : 1, opt->max, opt->help, 0};
+    case VAE_OPTION_U64: return (arg_spec){opt->flag, ARG_U64, at, 1, 0, opt->help, 0};
+    case VAE_OPTION_FLOAT: return (arg_spec){opt->flag, ARG_FLOAT, at, opt->min, opt->max, opt->help, 0};
+    case VAE_OPTION_FLIP: return (arg_spec){opt->flag, ARG_FLAG, flag, 1, 0, opt->help, 0};
+    default: return (arg_spec){opt->flag, ARG_STRING, text, 1, 0, opt->help, 0};
+    }
+}
+
+/* Every training option from vaevk/train_options.h, then train's own. */
 static int parse(train_run *r, int argc, char **argv) {
-    vae_train_options *o = &r->o;
-    int latent = o->model.latent;
-    const char *data = NULL, *crop = NULL;
-    arg_spec specs[] = {
+    const int nopt = vae_train_option_count;
+    const char *text[MAX_SPECS] = {0};
+    int flag[MAX_SPECS] = {0};
+    arg_spec specs[MAX_SPECS];
+    int n = 0;
+    for (int i = 0; i < nopt && n < MAX_SPECS - 6; i++)
+        specs[n++] = option_spec(r, &vae_train_option_table[i], &text[i], &flag[i]);
+    arg_spec own[] = {
         {"out", ARG_STRING, &r->out, 1, 0, "run directory to create (default runs/train)", 0},
         {"resume", ARG_STRING, &r->resume, 1, 0, "continue the run in this directory", 0},
         CLI_DEVICE_SPECS(&r->device),
-        {"data", ARG_STRING, &data, 1, 0, "synthetic (default), a folder of images or a cache file", 0},
-        {"crop", ARG_STRING, &crop, 1, 0, "image folders: auto (default), square or a side N", 0},
-        {"val-fraction", ARG_FLOAT, &o->val_fraction, 0, 0.5, "share held out for validation (0.05)", 0},
-        {"epochs", ARG_INT, &o->epochs, 1, 1e6, "passes over the data (10)", 0},
-        {"steps", ARG_LONG, &o->max_steps, 1, 1e12, "stop after this many steps in all", 0},
-        {"batch", ARG_INT, &o->batch, 1, 65536, "images per step (64)", 0},
-        {"lr", ARG_FLOAT, &o->lr, 1e-12, 10, "Adam learning rate (1e-3)", 0},
-        {"beta-max", ARG_FLOAT, &o->beta_max, 0, 1e6, "final KL weight (1)", 0},
-        {"anneal-epochs", ARG_FLOAT, &o->anneal_epochs, 0, 1e6, "epochs of the 0 -> beta-max ramp (3)", 0},
-        {"latent", ARG_INT, &latent, 1, 4096, "latent size (128)", 0},
-        {"channels", ARG_STRING, &r->channels, 1, 0, "encoder widths (32,64,128,256)", 0},
-        {"seed", ARG_U64, &o->seed, 1, 0, "random seed (1)", 0},
-        {"no-flip", ARG_FLAG, &r->no_flip, 1, 0, "no random horizontal flips", 0},
-        {"synthetic-count", ARG_INT, &o->synthetic_count, 1, 1e9, "synthetic faces per epoch (20000)", 0},
-        {"checkpoint-every", ARG_LONG, &r->checkpoint_every, 1, 1e12, "also save at every multiple of N steps (500)", 0},
         {"quiet", ARG_FLAG, &r->quiet, 1, 0, "no progress output", 0},
     };
-    const int n = (int)(sizeof specs / sizeof specs[0]);
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        specs[n++] = own[i];
     int status = args_parse("train", usage, specs, n, argc, argv, NULL, 0, NULL);
     if (status != 0)
         return status;
@@ -74,30 +83,29 @@ static int parse(train_run *r, int argc, char **argv) {
         fprintf(stderr, "vae-vk train: give --out or --resume, not both\n");
         return -1;
     }
-    if (r->resume) {
-        /* the architecture, data and optimiser come from the checkpoint */
-        const char *fixed[] = {"latent", "channels", "batch", "data", "seed", "synthetic-count",
-                               "no-flip", "lr", "beta-max", "anneal-epochs", "crop",
-                               "val-fraction"};
-        for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
-            if (args_find(specs, n, fixed[i])->seen) {
-                fprintf(stderr, "vae-vk train: --%s cannot change when resuming: it is fixed by "
-                                "the run's checkpoint\n", fixed[i]);
-                return -1;
-            }
+    for (int i = 0; i < nopt; i++) {
+        const vae_train_option *opt = &vae_train_option_table[i];
+        if (!specs[i].seen)
+            continue;
+        if (r->resume && !opt->resumable) {
+            /* the architecture, data and optimiser come from the checkpoint */
+            fprintf(stderr, "vae-vk train: --%s cannot change when resuming: it is fixed by the run's "
+                            "checkpoint\n", opt->flag);
+            return -1;
         }
+        char err[300];
+        if (opt->type == VAE_OPTION_FLIP)
+            r->o.flip = 0;
+        else if (text[i] && vae_train_option_parse(opt, text[i], &r->o, err, sizeof err) != 0) {
+            int quote = opt->type != VAE_OPTION_CROP;
+            fprintf(stderr, "vae-vk train: --%s %s%s%s %s\n", opt->flag, quote ? "'" : "", text[i], quote ? "'" : "",
+                    err);
+            return -1;
+        }
+        if (opt->type == VAE_OPTION_DATA && cli_data_spec("train", text[i], r->o.data, sizeof r->o.data) != 0)
+            return -1;
+        r->seen[i] = 1;
     }
-    o->model.latent = latent;
-    if (r->channels && vae_channels_parse(r->channels, o->model.channels) != 0) {
-        fprintf(stderr, "vae-vk train: --channels '%s' must be four positive widths like 32,64,128,256\n",
-                r->channels);
-        return -1;
-    }
-    if (data && cli_data_spec("train", data, o->data, sizeof o->data) != 0)
-        return -1;
-    if (crop && cli_parse_crop("train", crop, &o->crop) != 0)
-        return -1;
-    o->flip = !r->no_flip;
     return 0;
 }
 
@@ -143,10 +151,14 @@ static int prepare_state(train_run *r, const char **dir) {
             fprintf(stderr, "vae-vk train: cannot resume: %s\n", err);
             return -1;
         }
-        vae_train_options keep = r->o;
+        vae_train_options given = r->o;
         r->o = ck.options;
-        r->o.epochs = keep.epochs; /* these two may be extended when resuming */
-        r->o.max_steps = keep.max_steps;
+        /* the options a resumed run may change, where the command line gave them */
+        for (int i = 0; i < vae_train_option_count; i++) {
+            const vae_train_option *opt = &vae_train_option_table[i];
+            if (r->seen[i] && opt->resumable)
+                vae_train_option_copy(opt, &r->o, &given);
+        }
         r->progress = ck.progress;
         r->params = ck.params;
         r->m = ck.adam_m;
@@ -211,7 +223,7 @@ static void show_step(train_run *r, progress *pg, const vae_step_out *out, float
 static int boundary_after(const train_run *r, long k) {
     long done = k + 1;
     return done % r->progress.steps_per_epoch == 0 || done == total_steps(r) ||
-           done % r->checkpoint_every == 0;
+           done % r->o.checkpoint_every == 0;
 }
 
 /* Submits steps until VAE_IO_SLOTS are in flight, stopping after a step whose
@@ -310,7 +322,6 @@ int cmd_train(int argc, char **argv) {
     train_run r;
     memset(&r, 0, sizeof r);
     vae_train_options_default(&r.o);
-    r.checkpoint_every = 500;
     int status = parse(&r, argc, argv);
     if (status != 0)
         return status > 0 ? 0 : 2;

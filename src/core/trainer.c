@@ -22,6 +22,7 @@ void vae_train_options_default(vae_train_options *o) {
     o->synthetic_count = 20000;
     o->crop = -1; /* VAE_CROP_AUTO */
     o->val_fraction = 0.05f;
+    o->checkpoint_every = 500;
 }
 
 float vae_beta_at(const vae_train_options *o, long step, long steps_per_epoch) {

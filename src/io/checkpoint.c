@@ -1,5 +1,6 @@
 /* Checkpoints as safetensors: see vaevk/checkpoint.h. */
 #include "vaevk/checkpoint.h"
+#include "vaevk/train_options.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -41,12 +42,6 @@ static void meta_long(st_writer *w, const char *key, long long v) {
     st_writer_meta(w, key, text);
 }
 
-static void meta_float(st_writer *w, const char *key, float v) {
-    char text[32];
-    snprintf(text, sizeof text, "%.9g", (double)v); /* 9 digits round-trip a float */
-    st_writer_meta(w, key, text);
-}
-
 int vae_checkpoint_save(const char *path, const vae_train_options *o,
                         const vae_train_progress *progress, const vae_param_table *table,
                         const float *params, const float *adam_m, const float *adam_v,
@@ -56,25 +51,12 @@ int vae_checkpoint_save(const char *path, const vae_train_options *o,
         snprintf(err, errlen, "out of memory saving %s", path);
         return -1;
     }
-    char channels[64];
-    vae_channels_format(o->model.channels, channels, sizeof channels);
     st_writer_meta(w, "format", VAE_CHECKPOINT_FORMAT);
-    st_writer_meta(w, "channels", channels);
-    meta_long(w, "latent", o->model.latent);
-    meta_long(w, "batch", o->batch);
-    meta_long(w, "epochs", o->epochs);
-    meta_long(w, "max_steps", o->max_steps);
-    meta_float(w, "lr", o->lr);
-    meta_float(w, "beta_max", o->beta_max);
-    meta_float(w, "anneal_epochs", o->anneal_epochs);
-    char seed[32];
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
-    st_writer_meta(w, "seed", seed);
-    meta_long(w, "flip", o->flip);
-    st_writer_meta(w, "data", o->data);
-    meta_long(w, "synthetic_count", o->synthetic_count);
-    meta_long(w, "crop", o->crop);
-    meta_float(w, "val_fraction", o->val_fraction);
+    for (int i = 0; i < vae_train_option_count; i++) {
+        char text[600];
+        vae_train_option_format(&vae_train_option_table[i], o, text, sizeof text);
+        st_writer_meta(w, vae_train_option_table[i].key, text);
+    }
     meta_long(w, "step", progress->step);
     meta_long(w, "epoch", progress->epoch);
     meta_long(w, "steps_per_epoch", progress->steps_per_epoch);
@@ -122,19 +104,9 @@ static long long meta_integer(meta_reader *m, const char *key, long long min, lo
     return x;
 }
 
-static float meta_number(meta_reader *m, const char *key) {
-    const char *v = meta_text(m, key);
-    if (!v)
-        return 0;
-    char *end;
-    float x = strtof(v, &end);
-    if ((end == v || *end || x != x) && !m->failed) {
-        snprintf(m->err, m->errlen, "%s: metadata %s='%s' is not a number", m->path, key, v);
-        m->failed = 1;
-    }
-    return x;
-}
-
+/* Every training option (vaevk/train_options.h), parsed and range-checked
+ * as the command line is; an option newer than the file takes its default.
+ * Checkpoints before the option table wrote crop as -1 (auto) or 0 (square). */
 static int read_options(meta_reader *m, vae_checkpoint *ck) {
     vae_train_options *o = &ck->options;
     vae_train_options_default(o);
@@ -144,28 +116,20 @@ static int read_options(meta_reader *m, vae_checkpoint *ck) {
                                     "from another version", m->path, format, VAE_CHECKPOINT_FORMAT);
         return -1;
     }
-    const char *channels = meta_text(m, "channels");
-    if (channels && vae_channels_parse(channels, o->model.channels) != 0 && !m->failed) {
-        snprintf(m->err, m->errlen, "%s: metadata channels='%s' is not four widths", m->path, channels);
-        m->failed = 1;
+    for (int i = 0; i < vae_train_option_count && !m->failed; i++) {
+        const vae_train_option *opt = &vae_train_option_table[i];
+        const char *text = opt->optional ? st_meta(m->f, opt->key) : meta_text(m, opt->key);
+        if (!text)
+            continue;
+        if (opt->type == VAE_OPTION_CROP && (strcmp(text, "-1") == 0 || strcmp(text, "0") == 0))
+            text = text[0] == '-' ? "auto" : "square";
+        char why[200];
+        if (vae_train_option_parse(opt, text, o, why, sizeof why) != 0) {
+            snprintf(m->err, m->errlen, "%s: metadata %s='%.100s' %s: a damaged checkpoint, or one edited by hand",
+                     m->path, opt->key, text, why);
+            m->failed = 1;
+        }
     }
-    o->model.latent = (int)meta_integer(m, "latent", 1, 4096);
-    o->batch = (int)meta_integer(m, "batch", 1, 65536);
-    o->epochs = (int)meta_integer(m, "epochs", 1, 1000000);
-    o->max_steps = (long)meta_integer(m, "max_steps", 0, 1000000000000LL);
-    o->lr = meta_number(m, "lr");
-    o->beta_max = meta_number(m, "beta_max");
-    o->anneal_epochs = meta_number(m, "anneal_epochs");
-    const char *seed = meta_text(m, "seed");
-    o->seed = seed ? strtoull(seed, NULL, 10) : 0;
-    o->flip = (int)meta_integer(m, "flip", 0, 1);
-    const char *data = meta_text(m, "data");
-    snprintf(o->data, sizeof o->data, "%s", data ? data : "");
-    o->synthetic_count = (int)meta_integer(m, "synthetic_count", 1, 1000000000);
-    if (st_meta(m->f, "crop")) /* absent from checkpoints made before image folders */
-        o->crop = (int)meta_integer(m, "crop", -1, 8192);
-    if (st_meta(m->f, "val_fraction"))
-        o->val_fraction = meta_number(m, "val_fraction");
     ck->progress.step = (long)meta_integer(m, "step", 0, 1000000000000LL);
     ck->progress.epoch = (int)meta_integer(m, "epoch", 0, 1000000000);
     ck->progress.steps_per_epoch = (long)meta_integer(m, "steps_per_epoch", 1, 1000000000000LL);

@@ -1,6 +1,7 @@
 /* The report page: its frame, the embedded images and their list, the
  * per-epoch sample grids, the configuration, and the atomic write. */
 #include "viz/report.h"
+#include "vaevk/train_options.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -147,19 +148,17 @@ void report_config_section(report_page *pg, const char *throughput) {
     char v[700];
     strbuf *b = &pg->html;
     sb_puts(b, "<h2 id='config'>Configuration</h2>\n<table>\n");
-    vae_channels_format(o->model.channels, v, sizeof v);
-    row(b, "channels", v);
-    snprintf(v, sizeof v, "%d", o->model.latent); row(b, "latent", v);
+    /* every training option, from the one table */
+    for (int i = 0; i < vae_train_option_count; i++) {
+        const vae_train_option *opt = &vae_train_option_table[i];
+        vae_train_option_format(opt, o, v, sizeof v);
+        if (opt->type == VAE_OPTION_FLIP)
+            snprintf(v, sizeof v, "%s", o->flip ? "yes" : "no");
+        else if (opt->zero && strcmp(v, "0") == 0)
+            snprintf(v, sizeof v, "%s", opt->zero);
+        row(b, opt->label, v);
+    }
     snprintf(v, sizeof v, "%u", pg->t->lay.table.count); row(b, "parameters", v);
-    snprintf(v, sizeof v, "%s (%d images)", o->data, o->synthetic_count); row(b, "data", v);
-    snprintf(v, sizeof v, "%d", o->batch); row(b, "batch", v);
-    snprintf(v, sizeof v, "%d", o->epochs); row(b, "epochs", v);
-    snprintf(v, sizeof v, "%ld", o->max_steps); row(b, "step cap (0 = none)", v);
-    snprintf(v, sizeof v, "%g", (double)o->lr); row(b, "learning rate", v);
-    snprintf(v, sizeof v, "%g over %g epochs", (double)o->beta_max, (double)o->anneal_epochs);
-    row(b, "\xce\xb2 max, ramp", v);
-    snprintf(v, sizeof v, "%llu", (unsigned long long)o->seed); row(b, "seed", v);
-    row(b, "horizontal flips", o->flip ? "yes" : "no");
     snprintf(v, sizeof v, "%ld (%ld per epoch: %d epochs done)", p->step, p->steps_per_epoch,
              p->epoch);
     row(b, "steps done", v);

@@ -3,11 +3,15 @@
  *                         "step S epoch E steps_per_epoch N moments 0|1";
  *                         exit 1 with the loader's error if it is invalid.
  *   ckpt_tool same A B    exit 0 if A and B hold the same architecture,
- *                         progress, parameters and moments bit for bit. */
+ *                         progress, parameters and moments bit for bit.
+ *   ckpt_tool option CKPT FLAG
+ *                         prints the value of train's --FLAG the checkpoint
+ *                         holds, as its metadata does. */
 #include <stdio.h>
 #include <string.h>
 
 #include "vaevk/checkpoint.h"
+#include "vaevk/train_options.h"
 
 static int load(const char *path, vae_checkpoint *ck) {
     char err[1024];
@@ -68,6 +72,16 @@ int main(int argc, char **argv) {
     }
     if (argc == 4 && strcmp(argv[1], "same") == 0)
         return same(argv[2], argv[3]);
-    fprintf(stderr, "usage: ckpt_tool info CKPT | ckpt_tool same A B\n");
+    if (argc == 4 && strcmp(argv[1], "option") == 0 && vae_train_option_by_flag(argv[3])) {
+        vae_checkpoint ck;
+        if (load(argv[2], &ck) != 0)
+            return 1;
+        char text[600];
+        vae_train_option_format(vae_train_option_by_flag(argv[3]), &ck.options, text, sizeof text);
+        printf("%s\n", text);
+        vae_checkpoint_free(&ck);
+        return 0;
+    }
+    fprintf(stderr, "usage: ckpt_tool info CKPT | ckpt_tool same A B | ckpt_tool option CKPT FLAG\n");
     return 2;
 }

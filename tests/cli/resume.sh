@@ -31,6 +31,18 @@ for stop in 8 13; do
         cmp -s "$TMP/straight/samples_epoch_002.png" "$dir/samples_epoch_002.png"
 done
 
+# --checkpoint-every lives in the checkpoint: a resumed run keeps it (it went
+# back to 500) unless --checkpoint-every is given again
+expect_ok train $TINY --steps 5 --checkpoint-every 3 --out "$TMP/every"
+every=$("$CKPT_TOOL" option "$TMP/every" checkpoint-every)
+check "checkpoint-every 3 saved in the checkpoint (got $every)" test "$every" = 3
+expect_ok train --device cpu --quiet --resume "$TMP/every" --steps 7
+every=$("$CKPT_TOOL" option "$TMP/every" checkpoint-every)
+check "still 3 after --resume (got $every)" test "$every" = 3
+expect_ok train --device cpu --quiet --resume "$TMP/every" --steps 9 --checkpoint-every 4
+every=$("$CKPT_TOOL" option "$TMP/every" checkpoint-every)
+check "--resume --checkpoint-every 4 changes it (got $every)" test "$every" = 4
+
 # resuming to a step the run has already reached changes nothing
 before=$(cksum <"$TMP/straight/checkpoint.safetensors")
 run train --device cpu --resume "$TMP/straight" --steps 10

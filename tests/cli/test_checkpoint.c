@@ -3,6 +3,7 @@
  * trains exactly as the saved one would have (CPU backend, so exactly); and
  * every kind of bad file fails with one line that says what is wrong. */
 #include "vaevk/checkpoint.h"
+#include "vaevk/dataset.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -368,6 +369,26 @@ static void test_wrong_files(void) {
     expect_error("metadata channels 4,8,8", AT("channels.safetensors"), "channels='4,8,8'", NULL);
     edit(good, AT("step.safetensors"), NULL, NULL, "step", "-5");
     expect_error("metadata step -5", AT("step.safetensors"), "step='-5'", "whole number");
+    /* every training option is range-checked as the command line checks it */
+    edit(good, AT("lr.safetensors"), NULL, NULL, "lr", "inf");
+    expect_error("metadata lr inf", AT("lr.safetensors"), "lr='inf' is not a number from 1e-12 to 10", NULL);
+    edit(good, AT("seed.safetensors"), NULL, NULL, "seed", "banana");
+    expect_error("metadata seed banana", AT("seed.safetensors"), "seed='banana' is not a whole number", NULL);
+    edit(good, AT("val.safetensors"), NULL, NULL, "val_fraction", "0.9");
+    expect_error("metadata val_fraction 0.9", AT("val.safetensors"), "val_fraction='0.9'", "0 to 0.5");
+    edit(good, AT("every.safetensors"), NULL, NULL, "checkpoint_every", "0");
+    expect_error("metadata checkpoint_every 0", AT("every.safetensors"), "checkpoint_every='0'", NULL);
+    edit(good, AT("beta.safetensors"), NULL, NULL, "beta_max", "nan");
+    expect_error("metadata beta_max nan", AT("beta.safetensors"), "beta_max='nan'", NULL);
+    /* checkpoints from before the option table wrote crop as -1 (auto) and 0 (square) */
+    edit(good, AT("crop_legacy.safetensors"), NULL, NULL, "crop", "-1");
+    vae_checkpoint legacy;
+    char why[1024] = "";
+    int rc = vae_checkpoint_load(AT("crop_legacy.safetensors"), &legacy, why, sizeof why);
+    CHECK(rc == 0 && legacy.options.crop == VAE_CROP_AUTO, "metadata crop '-1' of an older checkpoint reads as "
+          "auto: rc %d %s", rc, why);
+    if (rc == 0)
+        vae_checkpoint_free(&legacy);
     edit(good, AT("format.safetensors"), NULL, NULL, "format", "vae-vk-checkpoint-0");
     expect_error("format of another version", AT("format.safetensors"), "another version", NULL);
     edit(good, AT("drop.safetensors"), "decoder.3.bias", NULL, NULL, NULL);
