@@ -1,7 +1,9 @@
 /* An image folder built on the fly, read through its automatic cache: what
  * is decoded and how (grey, alpha, odd sizes, BMP, JPEG, the CelebA crop),
  * what is skipped and named (corrupt, truncated, empty, too large, text
- * named .jpg), what is passed over (hidden files, other names), when the
+ * named .jpg, files built to break stb_image: a JPEG Huffman table of more
+ * than 256 codes, DC sums that overflow, a TGA and a GIF named .png), what
+ * is passed over (hidden files, other names), when the
  * cache is reused or rebuilt, and that a build removes the temporary files
  * of killed builds and no others. */
 #include <fcntl.h>
@@ -10,10 +12,12 @@
 
 #include "data/resize.h"
 #include "dataset_check.h"
+#include "hostile_images.h"
 #include "vaevk/dataset.h"
 
 #define W_ODD 37
 #define H_ODD 23
+#define NBAD 11 /* files under bad/ */
 
 typedef struct {
     const char *rel;
@@ -62,6 +66,13 @@ static void add_image(const char *root, const char *rel, int k, int w, int h, in
     free(rgb);
 }
 
+static void add_hostile(const char *root, const char *rel, uint8_t *(*make_bytes)(size_t *)) {
+    size_t n;
+    uint8_t *b = make_bytes(&n);
+    write_bytes(root, rel, b, n);
+    free(b);
+}
+
 /* The bad files: every way a file under an image name can be unusable. */
 static void add_bad_files(const char *root) {
     char path[1200];
@@ -93,6 +104,10 @@ static void add_bad_files(const char *root) {
     uint8_t *wide = test_alloc(9000 * 2 * 3);
     write_image(root, "bad/huge.png", wide, 9000, 2, 3);
     free(wide);
+    add_hostile(root, "bad/huffman.jpg", hostile_huffman_jpeg);
+    add_hostile(root, "bad/dc_overflow.jpg", hostile_dc_jpeg);
+    add_hostile(root, "bad/tga_named.png", hostile_tga);
+    add_hostile(root, "bad/gif_named.png", hostile_gif);
 }
 
 static void build_folder(const char *root) {
@@ -141,9 +156,10 @@ static int image_error(vae_dataset *ds, int i, double *mean_abs) {
 }
 
 static void check_contents(vae_dataset *ds) {
-    CHECK(ds->count == nimages && ds->files == nimages + 7 && ds->skipped == 7,
-          "%ld images from %ld image-named files, %ld skipped (want %d, %d, 7; hidden files "
-          "and README.txt not counted)", ds->count, ds->files, ds->skipped, nimages, nimages + 7);
+    CHECK(ds->count == nimages && ds->files == nimages + NBAD && ds->skipped == NBAD,
+          "%ld images from %ld image-named files, %ld skipped (want %d, %d, %d; hidden files "
+          "and README.txt not counted)", ds->count, ds->files, ds->skipped, nimages,
+          nimages + NBAD, NBAD);
     for (int i = 0; i < nimages && i < ds->count; i++) {
         double mean_abs = 0;
         int worst = image_error(ds, i, &mean_abs);
@@ -162,6 +178,9 @@ static void check_contents(vae_dataset *ds) {
         {"bad/truncated.jpg: ", "truncated"}, {"bad/truncated.bmp: ", "truncated BMP"},
         {"bad/notes.jpg: ", "not an image"}, {"bad/empty.png: ", "empty file"},
         {"bad/huge.png: ", "too large: 9000x2"},
+        {"bad/huffman.jpg: ", "corrupt JPEG (a Huffman table's code counts sum to 272, over 256)"},
+        {"bad/dc_overflow.jpg: ", "corrupt JPEG (a DC coefficient out of range)"},
+        {"bad/tga_named.png: ", "not an image"}, {"bad/gif_named.png: ", "a GIF file"},
     };
     for (size_t k = 0; k < sizeof reasons / sizeof reasons[0]; k++) {
         const char *line = ds->skipped_list ? strstr(ds->skipped_list, reasons[k][0]) : NULL;
@@ -172,7 +191,7 @@ static void check_contents(vae_dataset *ds) {
     }
     char summary[300];
     vae_skipped_line(ds->skipped_list, ds->skipped, 2, summary, sizeof summary);
-    CHECK(strstr(summary, "bad/corrupt.png (corrupt") && strstr(summary, "and 5 more"),
+    CHECK(strstr(summary, "bad/corrupt.png (corrupt") && strstr(summary, "and 9 more"),
           "summary line names the first skipped files: \"%s\"", summary);
 }
 
