@@ -13,7 +13,7 @@
 #include "cli/dataset_cmds.h"
 #include "cli/progress.h"
 #include "cli/run_dir.h"
-#include "stb_image_write.h"
+#include "io/image.h"
 #include "vaevk/dataset.h"
 #include "vaevk/synthetic.h"
 
@@ -25,6 +25,7 @@ typedef struct {
     uint64_t seed;
     int jpg, celeba, threads, index;
     int failed;
+    char error[600];   /* the first write that failed */
 } export_job;
 
 /* The face as the centre 148x148 of a 178x218 picture. */
@@ -55,16 +56,17 @@ static void *export_worker(void *arg) {
         }
         snprintf(path, sizeof path, "%s/%03ld/%06ld.%s", j->dir, k / PER_FOLDER, k,
                  j->jpg ? "jpg" : "png");
-        int ok = j->jpg ? stbi_write_jpg(path, w, h, 3, img, 90)
-                        : stbi_write_png(path, w, h, 3, img, w * 3);
-        if (!ok)
+        /* encoded in memory and written whole: a full disk is an error, not an empty file */
+        if ((j->jpg ? jpg_write_rgb(path, img, w, h, 90, j->error, sizeof j->error)
+                    : png_write_rgb(path, img, w, h, j->error, sizeof j->error)) != 0)
             j->failed = 1;
     }
     return NULL;
 }
 
-/* Images [first, first + n) on `threads` threads, interleaved. 0 or -1. */
-static int export_block(const export_job *proto, long first, long n, int threads) {
+/* Images [first, first + n) on `threads` threads, interleaved. 0, or -1
+ * with the first failure in err. */
+static int export_block(const export_job *proto, long first, long n, int threads, char *err, size_t errlen) {
     export_job jobs[64];
     pthread_t tid[64];
     int started = 0, failed = 0;
@@ -77,8 +79,12 @@ static int export_block(const export_job *proto, long first, long n, int threads
     }
     for (int t = 0; t < started; t++) {
         pthread_join(tid[t], NULL);
+        if (jobs[t].failed && !failed)
+            snprintf(err, errlen, "%s", jobs[t].error);
         failed |= jobs[t].failed;
     }
+    if (started != threads && !failed)
+        snprintf(err, errlen, "cannot start %d threads", threads);
     return started == threads && !failed ? 0 : -1;
 }
 
@@ -118,10 +124,9 @@ int dataset_export(int argc, char **argv) {
         long k = first + done, block = PER_FOLDER - k % PER_FOLDER; /* to the end of a folder */
         block = block < n - done ? block : n - done;
         snprintf(sub, sizeof sub, "%s/%03ld", out, k / PER_FOLDER);
-        if (make_dirs(sub, err, sizeof err) != 0 || export_block(&proto, k, block, threads) != 0) {
+        if (make_dirs(sub, err, sizeof err) != 0 || export_block(&proto, k, block, threads, err, sizeof err) != 0) {
             progress_end(&pg);
-            fprintf(stderr, "vae-vk dataset export: cannot write the images in %s%s%s\n", sub,
-                    err[0] ? ": " : "", err);
+            fprintf(stderr, "vae-vk dataset export: %s; stopped (every image file written is whole)\n", err);
             return 1;
         }
         done += block;

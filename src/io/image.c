@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/file_write.h"
 #include "stb_image_write.h"
 
 #define GRID_MAX_SIDE 16384
@@ -92,50 +93,29 @@ uint8_t *png_encode_rgb(const uint8_t *rgb, int width, int height, size_t *len) 
     return b.data;
 }
 
-/* The usual causes of a failed write, said as what to do about them. */
-static const char *write_hint(int err) {
-    switch (err) {
-    case ENOENT: case ENOTDIR: return "; check that the output directory exists";
-    case EACCES: case EPERM: case EROFS: return "; check that the output directory is writable";
-    case ENOSPC: case EDQUOT: return "; free some disk space";
-    default: return "";
-    }
-}
-
-static int write_all(const char *tmp, const uint8_t *data, size_t len) {
-    FILE *f = fopen(tmp, "wb");
-    if (!f) return -1;
-    size_t wrote = fwrite(data, 1, len, f);
-    int saved = errno;
-    if (fclose(f) != 0 || wrote != len) {
-        if (wrote != len) errno = saved ? saved : EIO;
+int jpg_write_rgb(const char *path, const uint8_t *rgb, int width, int height, int quality,
+                  char *err, size_t errlen) {
+    byte_buffer b = {0};
+    if (!stbi_write_jpg_to_func(buffer_append, &b, width, height, 3, rgb, quality) || b.failed) {
+        free(b.data);
+        snprintf(err, errlen, "cannot write %s: out of memory encoding a %dx%d JPEG", path, width, height);
         return -1;
     }
-    return 0;
+    int rc = file_write_atomic(path, b.data, b.len, err, errlen);
+    free(b.data);
+    return rc;
 }
 
 int png_write_rgb(const char *path, const uint8_t *rgb, int width, int height,
                   char *err, size_t errlen) {
     size_t len;
     uint8_t *png = png_encode_rgb(rgb, width, height, &len);
-    char *tmp = malloc(strlen(path) + 5);
-    if (!png || !tmp) {
-        snprintf(err, errlen, "cannot write %s: out of memory encoding a %dx%d PNG",
-                 path, width, height);
-        free(png); free(tmp);
+    if (!png) {
+        snprintf(err, errlen, "cannot write %s: out of memory encoding a %dx%d PNG", path, width, height);
         return -1;
     }
-    sprintf(tmp, "%s.tmp", path);
-    errno = 0;
-    int rc = write_all(tmp, png, len);
-    if (rc == 0 && rename(tmp, path) != 0) rc = -1;
-    if (rc != 0) {
-        int e = errno;
-        snprintf(err, errlen, "cannot write %s: %s%s", path, strerror(e), write_hint(e));
-        remove(tmp);
-    }
+    int rc = file_write_atomic(path, png, len, err, errlen);
     free(png);
-    free(tmp);
     return rc;
 }
 

@@ -47,6 +47,10 @@ uint8_t *png_encode_rgb(const uint8_t *rgb, int width, int height, size_t *len);
 int png_write_rgb(const char *path, const uint8_t *rgb, int width, int height,
                   char *err, size_t errlen);
 
+/* The same as a JPEG of the given quality (1..100). */
+int jpg_write_rgb(const char *path, const uint8_t *rgb, int width, int height, int quality,
+                  char *err, size_t errlen);
+
 /* grid_build + png_write_rgb. Returns 0, or -1 with one line in err. */
 int grid_write_png(const char *path, const uint8_t *images, int n, int S, int cols,
                    int border, int scale, char *err, size_t errlen);

@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "data/fail.h"
+#include "io/file_write.h"
 #include "io/safetensors_shape.h"
 
 /* ------------------------------------------------------------------ writer */
@@ -188,9 +189,11 @@ static char *header_json(const st_writer *w) {
 static int write_tmp(const st_writer *w, const char *tmp, const char *path, const char *json,
                      char *err, size_t errlen) {
     FILE *fp = fopen(tmp, "wb");
-    if (!fp)
-        return data_fail(err, errlen, "%s: not saved: cannot create %s: %s — check that the directory "
-                    "exists and is writable", path, tmp, strerror(errno));
+    if (!fp) {
+        int e = errno;
+        return data_fail(err, errlen, "%s: not saved: cannot create %s: %s%s", path, tmp, strerror(e),
+                         file_write_hint(e));
+    }
     size_t jlen = strlen(json), hlen = (jlen + 7) / 8 * 8;  // data starts 8-byte aligned
     uint8_t len8[8];
     for (int i = 0; i < 8; i++) len8[i] = (uint8_t)((uint64_t)hlen >> (8 * i));
@@ -206,8 +209,8 @@ static int write_tmp(const st_writer *w, const char *tmp, const char *path, cons
     }
     if (ok) return 0;
     unlink(tmp);
-    return data_fail(err, errlen, "%s: not saved: writing %s failed: %s — free disk space or choose "
-                "another location, then save again", path, tmp, strerror(saved));
+    return data_fail(err, errlen, "%s: not saved: writing %s failed: %s%s", path, tmp, strerror(saved),
+                     file_write_hint(saved));
 }
 
 // Makes the rename itself durable. A filesystem that cannot sync

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/file_write.h"
 #include "io/image.h"
 #include "vaevk/model.h"
 #include "viz/report_page.h"
@@ -202,22 +203,6 @@ static int build(report_page *pg, char *err, size_t errlen) {
     return 0;
 }
 
-static int write_atomic(const char *path, const strbuf *b, char *err, size_t errlen) {
-    char tmp[1300];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(b->data, 1, b->len, f) == b->len;
-    int saved = errno;
-    if (f && fclose(f) != 0)
-        ok = 0;
-    if (ok && rename(tmp, path) == 0)
-        return 0;
-    snprintf(err, errlen, "cannot write %s: %s; check that the run directory is writable", path,
-             strerror(saved ? saved : errno));
-    remove(tmp);
-    return -1;
-}
-
 int viz_report_write(const char *dir, vae_trainer *t, const vae_train_options *o,
                      const vae_train_progress *p, char *err, size_t errlen) {
     report_page pg = {.dir = dir, .t = t, .o = o, .p = p};
@@ -225,7 +210,7 @@ int viz_report_write(const char *dir, vae_trainer *t, const vae_train_options *o
     snprintf(path, sizeof path, "%s/%s", dir, REPORT_FILE);
     int status = build(&pg, err, errlen);
     if (status == 0)
-        status = write_atomic(path, &pg.html, err, errlen);
+        status = file_write_atomic(path, pg.html.data, pg.html.len, err, errlen);
     sb_free(&pg.html);
     sb_free(&pg.list);
     return status;
