@@ -118,6 +118,12 @@ int args_parse(const char *cmd, const char *usage, arg_spec *specs, int nspecs, 
                 fprintf(stderr, "vae-vk %s: --%s needs a value\n", cmd, name);
                 return -1;
             }
+            if (strncmp(argv[i + 1], "--", 2) == 0) {
+                /* `--out --quiet`: the value was forgotten, not a file named --quiet */
+                fprintf(stderr, "vae-vk %s: --%s needs a value, not the option %s (write --%s=%s if that "
+                                "is the value meant)\n", cmd, name, argv[i + 1], name, argv[i + 1]);
+                return -1;
+            }
             text = argv[++i];
         }
         if (set_value(cmd, s, text) != 0)

@@ -1,11 +1,13 @@
 /* vae-vk report RUN_DIR: writes RUN_DIR/report.html, one self-contained
  * page about the run (see viz/report.h). train writes it at the end too. */
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "cli/args.h"
 #include "cli/device.h"
 #include "cli/commands.h"
 #include "cli/model_load.h"
+#include "cli/run_dir.h"
 #include "viz/report.h"
 
 int cmd_report(int argc, char **argv) {
@@ -28,6 +30,12 @@ int cmd_report(int argc, char **argv) {
     }
     loaded_model m;
     char err[600];
+    run_claim claim = {.fd = -1};
+    struct stat st; /* a run directory is claimed; anything else model_load refuses */
+    if (stat(dir[0], &st) == 0 && S_ISDIR(st.st_mode) && run_dir_claim(&claim, dir[0], 1, err, sizeof err) != 0) {
+        fprintf(stderr, "vae-vk report: %s\n", err);
+        return 1;
+    }
     status = 1;
     if (model_load(&m, "report", dir[0], &device, 64, quiet) == 0) {
         if (viz_report_write(dir[0], &m.trainer, &m.ck.options, &m.ck.progress, err, sizeof err) != 0)
@@ -39,5 +47,6 @@ int cmd_report(int argc, char **argv) {
         }
     }
     model_unload(&m);
+    run_dir_release(&claim, 0);
     return status;
 }

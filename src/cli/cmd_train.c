@@ -1,4 +1,6 @@
 /* vae-vk train: the training loop, its log, checkpoints and sample grids. */
+#include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "cli/run_dir.h"
 #include "cli/data_open.h"
 #include "cli/train_data.h"
+#include "io/file_write.h"
 #include "vaevk/checkpoint.h"
 #include "vaevk/dataset.h"
 #include "vaevk/train.h"
@@ -33,6 +36,8 @@ typedef struct {
     int quiet;
     int seen[32];            /* the training options given on the command line */
     float *params, *m, *v;   /* host copies for checkpoints */
+    run_claim claim;         /* the run directory, held from start to end */
+    long saved_step;         /* the step of the last checkpoint written (-1: none) */
     vae_trainer trainer;
     train_data data;
     FILE *log;
@@ -109,6 +114,31 @@ static int parse(train_run *r, int argc, char **argv) {
     return 0;
 }
 
+/* One line on what went wrong, ending with where the last good state is. */
+static int fail_keeping(const train_run *r, const char *dir, const char *what) {
+    if (r->saved_step >= 0)
+        fprintf(stderr, "vae-vk train: %s; the checkpoint in %s (step %ld) is kept: --resume %s continues "
+                        "from it\n", what, dir, r->saved_step, dir);
+    else
+        fprintf(stderr, "vae-vk train: %s; no checkpoint was saved\n", what);
+    return -1;
+}
+
+/* Training diverged: nothing of it is saved, and the way on is a lower
+ * learning rate (a tenth, as a start). */
+static int diverged(const train_run *r, const char *dir, long step, const char *what) {
+    char lower[32];
+    snprintf(lower, sizeof lower, "%g", r->o.lr / 10);
+    if (r->saved_step >= 0)
+        fprintf(stderr, "vae-vk train: %s at step %ld: training diverged; the checkpoint in %s (step %ld) is "
+                        "kept: continue it with a lower rate, --resume %s --lr %s\n",
+                what, step, dir, r->saved_step, dir, lower);
+    else
+        fprintf(stderr, "vae-vk train: %s at step %ld: training diverged before any checkpoint was saved: "
+                        "start again with a lower rate (--lr %s)\n", what, step, lower);
+    return -1;
+}
+
 static int save(train_run *r, const char *dir) {
     char path[1100], err[600];
     snprintf(path, sizeof path, "%s/%s", dir, RUN_CHECKPOINT);
@@ -116,11 +146,19 @@ static int save(train_run *r, const char *dir) {
         fprintf(stderr, "vae-vk train: reading the model back failed: %s\n", r->trainer.be->error);
         return -1;
     }
-    if (vae_checkpoint_save(path, &r->o, &r->progress, &r->trainer.lay.table, r->params, r->m,
-                            r->v, err, sizeof err) != 0) {
-        fprintf(stderr, "vae-vk train: %s\n", err);
-        return -1;
+    const size_t n = r->trainer.lay.table.total;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(r->params[i]) || !isfinite(r->m[i]) || !isfinite(r->v[i]))
+            return diverged(r, dir, r->progress.step, "a parameter is not finite");
+    if (fflush(r->log) != 0 || ferror(r->log)) {
+        int e = errno;
+        snprintf(err, sizeof err, "cannot write %s/%s: %s%s", dir, RUN_LOG, strerror(e), file_write_hint(e));
+        return fail_keeping(r, dir, err);
     }
+    if (vae_checkpoint_save(path, &r->o, &r->progress, &r->trainer.lay.table, r->params, r->m,
+                            r->v, err, sizeof err) != 0)
+        return fail_keeping(r, dir, err);
+    r->saved_step = r->progress.step;
     return 0;
 }
 
@@ -135,10 +173,11 @@ static int epoch_grid(train_run *r, const char *dir, int epoch) {
     return 0;
 }
 
-/* Fresh run: refuse to overwrite one; resumed run: take everything from its
- * checkpoint. Leaves r->params (and moments when resuming) filled. */
+/* Claims the run directory for this process, then: a fresh run refuses
+ * to overwrite one; a resumed run takes everything from its checkpoint.
+ * Leaves r->params (and moments when resuming) filled. */
 static int prepare_state(train_run *r, const char **dir) {
-    char err[600];
+    char err[600], path[1100];
     if (r->resume) {
         struct stat st;
         if (stat(r->resume, &st) == 0 && !S_ISDIR(st.st_mode)) {
@@ -146,8 +185,10 @@ static int prepare_state(train_run *r, const char **dir) {
                             "holds %s\n", r->resume, RUN_CHECKPOINT);
             return -1;
         }
+        snprintf(path, sizeof path, "%s/%s", r->resume, RUN_CHECKPOINT);
         vae_checkpoint ck;
-        if (vae_checkpoint_load(r->resume, &ck, err, sizeof err) != 0) {
+        if ((file_exists(path) && run_dir_claim(&r->claim, r->resume, 1, err, sizeof err) != 0) ||
+            vae_checkpoint_load(r->resume, &ck, err, sizeof err) != 0) {
             fprintf(stderr, "vae-vk train: cannot resume: %s\n", err);
             return -1;
         }
@@ -163,11 +204,15 @@ static int prepare_state(train_run *r, const char **dir) {
         r->params = ck.params;
         r->m = ck.adam_m;
         r->v = ck.adam_v;
+        r->saved_step = ck.progress.step;
         *dir = r->resume;
         return 0;
     }
     *dir = r->out ? r->out : "runs/train";
-    char path[1100];
+    if (run_dir_claim(&r->claim, *dir, 0, err, sizeof err) != 0) {
+        fprintf(stderr, "vae-vk train: %s\n", err);
+        return -1;
+    }
     snprintf(path, sizeof path, "%s/%s", *dir, RUN_CHECKPOINT);
     if (file_exists(path)) {
         fprintf(stderr, "vae-vk train: %s already holds a run: continue it with --resume %s, or "
@@ -246,20 +291,22 @@ static int fill_pipeline(train_run *r, long *next) {
     return 0;
 }
 
-/* After a boundary step: checkpoint, and at an epoch's end its sample grid and
- * the validation loss. */
+/* After a boundary step: at an epoch's end its sample grid and the
+ * validation loss, then the checkpoint. In that order, a process killed in
+ * between resumes from the previous checkpoint and draws them again; the
+ * other way round, they would be missing from the run for good. */
 static int at_boundary(train_run *r, const char *dir, progress *pg, long epoch, float beta) {
     const long spe = r->progress.steps_per_epoch;
     int epoch_done = r->progress.step % spe == 0, last = r->progress.step == total_steps(r);
-    fflush(r->log);
-    int status = save(r, dir);
-    if (status == 0 && epoch_done)
+    int status = 0;
+    if (epoch_done)
         status = epoch_grid(r, dir, (int)epoch + 1);
     if (status == 0 && (epoch_done || last)) {
         progress_end(pg);
         status = train_data_validate(&r->data, &r->trainer, r->progress.step, spe, beta, r->quiet);
     }
-    return status;
+    fflush(r->log);
+    return status == 0 ? save(r, dir) : status;
 }
 
 /* The loop: one step per batch, pipelined; a log row per step, a checkpoint
@@ -288,6 +335,17 @@ static int train_loop(train_run *r, const char *dir) {
         double ips = (double)(step + 1 - first_step) * r->o.batch / (now_seconds() - t0);
         fprintf(r->log, "%ld,%ld,%.6g,%.6g,%.6g,%.6g,%.1f\n", step, epoch, beta, out.loss,
                 out.recon, out.kl, ips);
+        if (!isfinite(out.loss) || !isfinite(out.recon) || !isfinite(out.kl)) {
+            progress_end(&pg);
+            char what[160], terms[3][24];
+            const float term[3] = {out.loss, out.recon, out.kl};
+            for (int i = 0; i < 3; i++)
+                snprintf(terms[i], sizeof terms[i], isnan(term[i]) ? "NaN" : "%g", (double)term[i]);
+            snprintf(what, sizeof what, "the loss is %s (recon %s, kl %s)", terms[0], terms[1], terms[2]);
+            fflush(r->log);
+            status = diverged(r, dir, step, what);
+            break;
+        }
         r->progress.step = step + 1;
         r->progress.epoch = (int)(r->progress.step / spe);
         show_step(r, &pg, &out, beta, ips, r->progress.step % spe == 0 || r->progress.step == total);
@@ -321,6 +379,8 @@ static int open_data(train_run *r, const char *dir) {
 int cmd_train(int argc, char **argv) {
     train_run r;
     memset(&r, 0, sizeof r);
+    r.claim.fd = -1;
+    r.saved_step = -1;
     vae_train_options_default(&r.o);
     int status = parse(&r, argc, argv);
     if (status != 0)
@@ -328,15 +388,12 @@ int cmd_train(int argc, char **argv) {
     const char *dir = NULL;
     char err[600];
     vae_backend *be = NULL;
+    int started = 0; /* the training loop ran: the run directory stays whatever happens */
     /* the device first: a bad --device or batch leaves no run directory behind */
     if (prepare_state(&r, &dir) != 0 || !(be = cli_open_backend("train", &r.device, r.quiet)))
         goto fail;
     if (vae_trainer_init(&r.trainer, be, &r.o.model, r.o.batch, r.o.seed, r.o.lr, r.o.flip) != 0) {
         fprintf(stderr, "vae-vk train: %s\n", be->error);
-        goto fail;
-    }
-    if (make_dirs(dir, err, sizeof err) != 0) {
-        fprintf(stderr, "vae-vk train: %s\n", err);
         goto fail;
     }
     if (open_data(&r, dir) != 0)
@@ -354,7 +411,9 @@ int cmd_train(int argc, char **argv) {
         fprintf(stderr, "vae-vk train: %s\n", be->error);
         goto fail;
     }
-    if (!(r.log = run_log_open(dir, r.progress.step, err, sizeof err))) {
+    char log_path[1100];
+    snprintf(log_path, sizeof log_path, "%s/%s", dir, RUN_LOG);
+    if (run_csv_open(log_path, RUN_LOG_HEADER, 7, 0, r.progress.step, &r.log, err, sizeof err) != 0) {
         fprintf(stderr, "vae-vk train: %s\n", err);
         goto fail;
     }
@@ -366,6 +425,7 @@ int cmd_train(int argc, char **argv) {
                 r.progress.steps_per_epoch, dir);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+    started = 1;
     status = train_loop(&r, dir);
     if (status < 0)
         status = 1; /* the loop has said why; -1 would exit with 255 */
@@ -378,8 +438,11 @@ int cmd_train(int argc, char **argv) {
 fail:
     status = 1;
 done:
-    if (r.log)
-        fclose(r.log);
+    if (r.log && fclose(r.log) != 0 && status == 0) {
+        fprintf(stderr, "vae-vk train: cannot write %s/%s: %s%s\n", dir, RUN_LOG, strerror(errno),
+                file_write_hint(errno));
+        status = 1;
+    }
     vae_trainer_free(&r.trainer);
     if (be)
         be->vt->destroy(be);
@@ -387,5 +450,6 @@ done:
     free(r.params);
     free(r.m);
     free(r.v);
+    run_dir_release(&r.claim, status != 0 && !started);
     return status;
 }

@@ -4,9 +4,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/data_open.h"
+#include "cli/run_dir.h"
+#include "io/file_write.h"
 
 int train_data_open(train_data *d, const vae_train_options *o, const char *run_dir, int quiet) {
     char err[600];
@@ -30,41 +31,16 @@ int train_data_open(train_data *d, const vae_train_options *o, const char *run_d
     return 0;
 }
 
-/* Keeps the header and the rows with step <= keep (the second column). */
-static int trim_val_log(const char *path, long keep) {
-    FILE *in = fopen(path, "r");
-    if (!in)
-        return 0;
-    char tmp[1200], line[512];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *out = fopen(tmp, "w");
-    if (!out) {
-        fclose(in);
-        return -1;
-    }
-    while (fgets(line, sizeof line, in)) {
-        const char *comma = strchr(line, ',');
-        char *end;
-        long step = comma ? strtol(comma + 1, &end, 10) : -1;
-        if (!comma || end == comma + 1 || step <= keep)
-            fputs(line, out);
-    }
-    fclose(in);
-    return fclose(out) == 0 && rename(tmp, path) == 0 ? 0 : -1;
-}
-
 int train_data_start(train_data *d, const vae_train_options *o, const char *run_dir,
                      long first_step) {
     char err[600], path[1100];
     if (d->split.nval > 0) {
+        /* rows up to first_step: a validation after the last checkpoint goes */
         snprintf(path, sizeof path, "%s/%s", run_dir, RUN_VAL_LOG);
-        struct stat st;
-        if (trim_val_log(path, first_step) != 0 || !(d->val_log = fopen(path, "a"))) {
-            fprintf(stderr, "vae-vk train: cannot write %s: %s\n", path, strerror(errno));
+        if (run_csv_open(path, RUN_VAL_LOG_HEADER, 6, 1, first_step + 1, &d->val_log, err, sizeof err) != 0) {
+            fprintf(stderr, "vae-vk train: %s\n", err);
             return -1;
         }
-        if (fstat(fileno(d->val_log), &st) == 0 && st.st_size == 0)
-            fprintf(d->val_log, "%s\n", RUN_VAL_LOG_HEADER);
     }
     if (vae_loader_start(&d->loader, d->ds, d->split.train, d->split.ntrain, o->batch, o->seed,
                          first_step, err, sizeof err) != 0) {
@@ -106,7 +82,11 @@ int train_data_validate(train_data *d, vae_trainer *t, long step, long steps_per
     long epoch = (step - 1) / steps_per_epoch + 1;
     double loss = recon + (double)beta * kl;
     fprintf(d->val_log, "%ld,%ld,%.6g,%.6g,%.6g,%ld\n", epoch, step, loss, recon, kl, d->split.nval);
-    fflush(d->val_log);
+    if (fflush(d->val_log) != 0 || ferror(d->val_log)) {
+        int e = errno;
+        fprintf(stderr, "vae-vk train: cannot write %s: %s%s\n", RUN_VAL_LOG, strerror(e), file_write_hint(e));
+        return -1;
+    }
     if (!quiet)
         fprintf(stderr, "vae-vk train: validation after epoch %ld step %ld: loss %.2f (recon %.2f "
                         "kl %.2f) on %ld held-out images\n", epoch, step, loss, recon, kl,

@@ -37,7 +37,7 @@ const vae_train_option vae_train_option_table[] = {
     OPTION("epochs", "epochs", "epochs", "passes over the data (10)", INT, epochs, 1, 1e6, RESUMABLE, NULL),
     OPTION("steps", "max_steps", "step cap", "stop after this many steps in all (no cap)", LONG, max_steps, 0, 1e12,
            RESUMABLE, "none"),
-    OPTION("lr", "lr", "learning rate", "Adam learning rate (1e-3)", FLOAT, lr, 1e-12, 10, FIXED, NULL),
+    OPTION("lr", "lr", "learning rate", "Adam learning rate (1e-3)", FLOAT, lr, 1e-12, 10, RESUMABLE, NULL),
     OPTION("beta-max", "beta_max", "\xce\xb2 max", "final KL weight (1)", FLOAT, beta_max, 0, 1e6, FIXED, NULL),
     OPTION("anneal-epochs", "anneal_epochs", "\xce\xb2 ramp, epochs", "epochs of the 0 -> beta-max ramp (3)", FLOAT,
            anneal_epochs, 0, 1e6, FIXED, NULL),

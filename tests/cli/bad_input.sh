@@ -30,7 +30,8 @@ done
 expect_error "unexpected argument 'extra'" train extra
 expect_error "give --out or --resume, not both" train --out "$TMP/a" --resume "$TMP/b"
 expect_error "--latent cannot change when resuming" train --resume "$TMP/b" --latent 4
-expect_error "--lr cannot change when resuming" train --resume "$TMP/b" --lr 0.5
+expect_error "--seed cannot change when resuming" train --resume "$TMP/b" --seed 7
+expect_error "--out needs a value, not the option --quiet" train --out --quiet
 expect_error "--beta-max cannot change when resuming" train --resume "$TMP/b" --beta-max 2
 expect_error "--device '3x' is not 'cpu', 'reference' or a Vulkan device index" \
     train --device 3x --channels 4,8,8,16 --latent 8 --batch 8 --synthetic-count 64 --out "$TMP/dev"

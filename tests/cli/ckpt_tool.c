@@ -6,10 +6,14 @@
  *                         progress, parameters and moments bit for bit.
  *   ckpt_tool option CKPT FLAG
  *                         prints the value of train's --FLAG the checkpoint
- *                         holds, as its metadata does. */
+ *                         holds, as its metadata does.
+ *   ckpt_tool set FILE KEY VALUE
+ *                         rewrites the checkpoint file with one metadata
+ *                         value changed (a run made to diverge, say). */
 #include <stdio.h>
 #include <string.h>
 
+#include "io/safetensors.h"
 #include "vaevk/checkpoint.h"
 #include "vaevk/train_options.h"
 
@@ -60,6 +64,32 @@ static int same(const char *pa, const char *pb) {
     return ok ? 0 : 1;
 }
 
+static int set(const char *path, const char *key, const char *value) {
+    st_file f;
+    char err[1024] = "";
+    st_writer *w = st_writer_new();
+    if (!w || st_read(path, &f, err, sizeof err) != 0) {
+        printf("cannot read %s: %s\n", path, err);
+        return 1;
+    }
+    int found = 0;
+    for (int i = 0; i < f.meta_count; i++) {
+        int mine = strcmp(f.meta_keys[i], key) == 0;
+        found |= mine;
+        st_writer_meta(w, f.meta_keys[i], mine ? value : f.meta_values[i]);
+    }
+    for (int i = 0; i < f.count; i++) {
+        const st_tensor *t = &f.tensors[i];
+        st_writer_add(w, t->name, t->dtype, t->ndim, t->shape, st_data(&f, t), t->end - t->begin);
+    }
+    int status = found && st_writer_save(w, path, err, sizeof err) == 0 ? 0 : 1;
+    if (status)
+        printf("cannot set %s in %s: %s\n", key, path, found ? err : "no such metadata key");
+    st_writer_free(w);
+    st_free(&f);
+    return status;
+}
+
 int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "info") == 0) {
         vae_checkpoint ck;
@@ -82,6 +112,8 @@ int main(int argc, char **argv) {
         vae_checkpoint_free(&ck);
         return 0;
     }
-    fprintf(stderr, "usage: ckpt_tool info CKPT | ckpt_tool same A B | ckpt_tool option CKPT FLAG\n");
+    if (argc == 5 && strcmp(argv[1], "set") == 0)
+        return set(argv[2], argv[3], argv[4]);
+    fprintf(stderr, "usage: ckpt_tool info CKPT | same A B | option CKPT FLAG | set FILE KEY VALUE\n");
     return 2;
 }
