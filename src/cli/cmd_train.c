@@ -71,11 +71,17 @@ static int parse(train_run *r, int argc, char **argv) {
     int flag[MAX_SPECS] = {0};
     arg_spec specs[MAX_SPECS];
     int n = 0;
-    for (int i = 0; i < nopt && n < MAX_SPECS - 6; i++)
+    char resume_help[200] = "continue the run in this directory; only";
+    for (int i = 0; i < nopt && n < MAX_SPECS - 6; i++) {
         specs[n++] = option_spec(r, &vae_train_option_table[i], &text[i], &flag[i]);
+        if (vae_train_option_table[i].resumable)
+            snprintf(resume_help + strlen(resume_help), sizeof resume_help - strlen(resume_help), " --%s",
+                     vae_train_option_table[i].flag);
+    }
+    snprintf(resume_help + strlen(resume_help), sizeof resume_help - strlen(resume_help), " may change");
     arg_spec own[] = {
         {"out", ARG_STRING, &r->out, 1, 0, "run directory to create (default runs/train)", 0},
-        {"resume", ARG_STRING, &r->resume, 1, 0, "continue the run in this directory", 0},
+        {"resume", ARG_STRING, &r->resume, 1, 0, resume_help, 0},
         CLI_DEVICE_SPECS(&r->device),
         {"quiet", ARG_FLAG, &r->quiet, 1, 0, "no progress output", 0},
     };
