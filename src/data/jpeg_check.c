@@ -5,7 +5,7 @@
  * progressive Huffman-coded frames of 8-bit samples with 1, 3 or 4
  * components are accepted (all stb_image decodes); every scan's tables
  * must be defined before it; every component must be coded; and each scan's
- * data is walked (jpeg_scan.c). A file ending before EOI is truncated. */
+ * data is decoded (jpeg_scan.c). A file ending before EOI is truncated. */
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -122,6 +122,11 @@ static int read_sof(jpeg_state *s, int marker, const uint8_t *p, size_t n, char 
     s->mcus_y = ceil_div(s->height, 8 * s->vmax);
     s->progressive = marker == 0xc2;
     s->frame = 1;
+    for (int i = 0; s->progressive && i < s->ncomp; i++) {
+        s->nonzero[i] = calloc((size_t)(s->comp[i].blocks_x * s->comp[i].blocks_y), sizeof(uint64_t));
+        if (!s->nonzero[i])
+            return image_fail(why, whylen, "out of memory checking it");
+    }
     return 0;
 }
 
@@ -284,6 +289,8 @@ int jpeg_check(const uint8_t *b, size_t len, int *w, int *h, char *why, size_t w
     s->b = b, s->len = len;
     int status = walk(s, why, whylen);
     *w = (int)s->width, *h = (int)s->height;
+    for (int i = 0; i < 4; i++)
+        free(s->nonzero[i]);
     free(s);
     return status;
 }

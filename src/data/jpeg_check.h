@@ -39,6 +39,10 @@ typedef struct {
     int frame, progressive, ncomp, hmax, vmax;
     int64_t width, height, mcus_x, mcus_y;
     jpeg_component comp[4];
+    /* progressive: for each component's blocks (raster order), which AC
+     * coefficients (bit k: zigzag index k) are non-zero so far; their
+     * refinement scans carry a bit for each */
+    uint64_t *nonzero[4];
 } jpeg_state;
 
 typedef struct {
@@ -53,15 +57,16 @@ typedef struct {
  * first. */
 size_t jpeg_next_marker(const uint8_t *b, size_t len, size_t pos, int skip_restarts);
 
-/* Walks the entropy-coded data of scan sc starting at *pos and leaves *pos
- * at the first byte of the marker that ends it. Scans that carry DC
- * values (all of a sequential JPEG's, a progressive JPEG's first DC
- * scans) are decoded symbol by symbol: every code must be in its table,
- * every block's data present, every restart marker where it belongs, and
- * every DC coefficient, once summed and scaled, must fit in 16 bits, as
- * it does in any JPEG of 8-bit samples (stb_image sums them in an int
- * that hostile data overflows). Other scans are passed over to their
- * end. 0, or -1 with the reason in why. */
+/* Walks the entropy-coded data of scan sc starting at *pos, decoding it
+ * symbol by symbol as a decoder would (sequential, or any of the four
+ * kinds of progressive scan), and leaves *pos at the first byte of the
+ * marker that ends it. Every code must be in its table, every run within
+ * its block or band, every block's data present (stb_image reads on past
+ * the end of a scan's data with its bit count gone negative), every
+ * restart marker where it belongs, and every coefficient, once summed,
+ * dequantized or shifted, must fit in 16 bits, as it does in any JPEG of
+ * 8-bit samples (stb_image sums DC values in an int that hostile data
+ * overflows). 0, or -1 with the reason in why. */
 int jpeg_scan_walk(jpeg_state *s, const jpeg_scan *sc, size_t *pos, char *why, size_t whylen);
 
 #endif
