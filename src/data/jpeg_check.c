@@ -190,7 +190,7 @@ static int next_marker(const jpeg_state *s, size_t *pos, int *marker, char *why,
     while (at < s->len && s->b[at] == 0xff)
         at++;
     if (at >= s->len)
-        return image_fail(why, whylen, "truncated JPEG (no end-of-image marker after its last scan)");
+        return image_fail(why, whylen, "truncated JPEG (it ends before its end-of-image marker)");
     *marker = s->b[at];
     *pos = at + 1;
     return *marker == 0 ? image_fail(why, whylen, "corrupt JPEG (a stuffed zero where a marker "
