@@ -6,13 +6,8 @@
 
 "$VAEVK" train $TINY --epochs 1000 --out "$TMP/run" >"$TMP/out" 2>"$TMP/err" &
 pid=$!
-# Past the first epoch (whose end saves a checkpoint) and into the second.
-# The loop only bounds the wait; nothing is asserted about time.
-i=0
-while [ "$(log_rows "$TMP/run")" -lt 12 ] && kill -0 "$pid" 2>/dev/null && [ "$i" -lt 1200 ]; do
-    sleep 0.05
-    i=$((i + 1))
-done
+# past the first epoch (whose end saves a checkpoint) and into the second
+wait_rows "$TMP/run" 12 "$pid"
 kill -INT "$pid" 2>/dev/null
 wait "$pid"
 rc=$?

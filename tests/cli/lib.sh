@@ -104,6 +104,17 @@ log_rows() {
     if [ -f "$1/log.csv" ]; then tail -n +2 "$1/log.csv" | wc -l; else echo 0; fi
 }
 
+# wait_rows DIR N PID: waits until DIR/log.csv holds N rows or process PID
+# has ended. The bound (60 s) only keeps a hung run from hanging the test;
+# nothing is asserted about time.
+wait_rows() {
+    i=0
+    while [ "$(log_rows "$1")" -lt "$2" ] && kill -0 "$3" 2>/dev/null && [ "$i" -lt 1200 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+}
+
 # log_curve DIR: the log without its images_per_s column (a timing).
 log_curve() {
     cut -d, -f1-6 "$1/log.csv"

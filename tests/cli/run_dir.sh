@@ -17,11 +17,7 @@ log_ok() {
 echo "-- one writer at a time"
 "$VAEVK" train $TINY --epochs 1000 --checkpoint-every 3 --out "$TMP/busy" >/dev/null 2>"$TMP/busy.err" &
 pid=$!
-i=0
-while [ "$(log_rows "$TMP/busy")" -lt 7 ] && kill -0 "$pid" 2>/dev/null && [ "$i" -lt 1200 ]; do
-    sleep 0.05
-    i=$((i + 1))
-done
+wait_rows "$TMP/busy" 7 "$pid"
 expect_error "in use by process $pid" train $TINY --steps 5 --out "$TMP/busy"
 expect_error "in use by process $pid" train --device cpu --quiet --resume "$TMP/busy" --steps 5
 expect_error "in use by process $pid" report "$TMP/busy"
