@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/data_open.h"
 #include "cli/dataset_cmds.h"
+#include "cli/wrote.h"
 #include "io/image.h"
 #include "vaevk/dataset.h"
 
@@ -27,7 +28,7 @@ int dataset_preview(int argc, char **argv) {
         {"out", ARG_STRING, &out, 1, 0, "PNG to write (dataset.png)", 0},
         {"quiet", ARG_FLAG, &quiet, 1, 0, "print nothing but errors", 0},
     };
-    int status = args_parse("dataset preview", "[--data synthetic|DIR|FILE] [--n 64] --out grid.png",
+    int status = args_parse("dataset preview", "[--data synthetic|DIR|FILE] [--n 64] [--out dataset.png]",
                             specs, (int)(sizeof specs / sizeof specs[0]), argc, argv, NULL, 0, NULL);
     if (status != 0)
         return status > 0 ? 0 : 2;
@@ -51,8 +52,12 @@ int dataset_preview(int argc, char **argv) {
         fprintf(stderr, "vae-vk dataset preview: %s\n", ds->error);
     else if (grid_write_png(out, rgb, n, VAE_DATA_SIDE, cols, 1, scale, err, sizeof err) != 0)
         fprintf(stderr, "vae-vk dataset preview: %s\n", err);
-    else
+    else {
+        if (!quiet)
+            cli_wrote("dataset preview", out, "images %ld..%ld of %s", first, first + n - 1,
+                      ds->description);
         status = 0;
+    }
     free(rgb);
     vae_dataset_close(ds);
     return status;

@@ -13,6 +13,7 @@
 #include "cli/dataset_cmds.h"
 #include "cli/progress.h"
 #include "cli/run_dir.h"
+#include "cli/wrote.h"
 #include "io/image.h"
 #include "vaevk/dataset.h"
 #include "vaevk/synthetic.h"
@@ -101,7 +102,7 @@ int dataset_export(int argc, char **argv) {
         {"format", ARG_STRING, &format, 1, 0, "png (default) or jpg (quality 90)", 0},
         {"shape", ARG_STRING, &shape, 1, 0, "face: 64x64 (default); celeba: 178x218 around it", 0},
         {"threads", ARG_INT, &threads, 1, 64, "encoding threads (one per core)", 0},
-        {"quiet", ARG_FLAG, &quiet, 1, 0, "no progress line", 0},
+        {"quiet", ARG_FLAG, &quiet, 1, 0, "print nothing but errors", 0},
     };
     int status = args_parse("dataset export",
                             "--out DIR [--n 1000] [--format png|jpg] [--shape face|celeba]", specs, (int)(sizeof specs / sizeof specs[0]), argc, argv, NULL, 0, NULL);
@@ -136,6 +137,8 @@ int dataset_export(int argc, char **argv) {
     }
     progress_end(&pg);
     double s = now_seconds() - t0;
-    printf("exported %ld faces to %s in %.1f s (%.0f images/s)\n", n, out, s, s > 0 ? n / s : 0.0);
+    if (!quiet)
+        cli_wrote("dataset export", out, "%ld faces as %s %s files, in %.1f s, %.0f images/s", n,
+                  celeba ? "178x218" : "64x64", jpg ? "JPEG" : "PNG", s, s > 0 ? n / s : 0.0);
     return 0;
 }

@@ -7,6 +7,7 @@
 #include "cli/data_open.h"
 #include "cli/dataset_cmds.h"
 #include "cli/progress.h"
+#include "cli/wrote.h"
 #include "vaevk/dataset.h"
 
 int dataset_prepare(int argc, char **argv) {
@@ -17,7 +18,7 @@ int dataset_prepare(int argc, char **argv) {
         {"out", ARG_STRING, &out, 1, 0, "cache file to write (DIR/.vae-vk-cache-64.bin)", 0},
         {"crop", ARG_STRING, &crop_text, 1, 0, "auto (default), square or a side N", 0},
         {"threads", ARG_INT, &threads, 1, 64, "decoding threads (one per core)", 0},
-        {"quiet", ARG_FLAG, &quiet, 1, 0, "print nothing but errors and the summary", 0},
+        {"quiet", ARG_FLAG, &quiet, 1, 0, "print nothing but errors", 0},
     };
     int status = args_parse("dataset prepare", "DIR [--out FILE] [--crop auto|square|N]", specs,
                             (int)(sizeof specs / sizeof specs[0]), argc, argv, positional, 1,
@@ -55,11 +56,12 @@ int dataset_prepare(int argc, char **argv) {
     }
     char skipped[1024] = "";
     vae_skipped_line(sum.skipped_list, sum.skipped, 8, skipped, sizeof skipped);
-    printf("prepared %ld images from %ld files into %s (%.1f MiB) in %.1f s: %.0f images/s on "
-           "%d threads; %ld skipped%s%s\n", sum.images, sum.files, out,
-           (double)sum.images * VAE_DATA_IMAGE_BYTES / (1 << 20), sum.seconds,
-           sum.seconds > 0 ? (double)sum.files / sum.seconds : 0.0, o.threads, sum.skipped,
-           sum.skipped ? ": " : "", skipped);
+    if (!quiet)
+        cli_wrote("dataset prepare", out, "a cache of %ld images from %ld files, %.1f MiB, in %.1f s: "
+                  "%.0f images/s on %d threads; %ld skipped%s%s", sum.images, sum.files,
+                  (double)sum.images * VAE_DATA_IMAGE_BYTES / (1 << 20), sum.seconds,
+                  sum.seconds > 0 ? (double)sum.files / sum.seconds : 0.0, o.threads, sum.skipped,
+                  sum.skipped ? ": " : "", skipped);
     vae_cache_summary_free(&sum);
     return 0;
 }

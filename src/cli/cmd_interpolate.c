@@ -10,6 +10,7 @@
 #include "cli/data_open.h"
 #include "cli/model_load.h"
 #include "cli/run_dir.h"
+#include "cli/wrote.h"
 #include "io/image.h"
 #include "vaevk/dataset.h"
 #include "viz/canvas.h"
@@ -69,7 +70,7 @@ static int parse(interp_args *r, int argc, char **argv) {
     if (take_endpoints(r, &argc, argv) != 0)
         return -1;
     int status = args_parse("interpolate", "--checkpoint CKPT --a A --b B [--a A2 --b B2 ...] "
-                            "[--pairs K] [--steps 10] [--slerp] --out interp.png\n"
+                            "[--pairs K] [--steps 10] [--slerp] [--out interpolation.png]\n"
                             "A and B are image files (cropped and resized to 64x64 as the run's "
                             "data is) or dataset indices (integers that name no file).", specs, (int)(sizeof specs / sizeof specs[0]),
                             argc, argv, NULL, 0, NULL);
@@ -201,8 +202,8 @@ int cmd_interpolate(int argc, char **argv) {
     if (model_load(&m, "interpolate", r.checkpoint, &r.device, 64, r.quiet) == 0 &&
         open_data(&r, &m.ck.options, &ds) == 0 && draw(&m, &r, ds) == 0) {
         if (!r.quiet)
-            fprintf(stderr, "vae-vk interpolate: wrote %d rows of %d to %s\n", r.na + r.pairs,
-                    r.steps, r.out);
+            cli_wrote("interpolate", r.out, "%d row%s of %d steps", r.na + r.pairs,
+                      r.na + r.pairs == 1 ? "" : "s", r.steps);
         status = 0;
     }
     vae_dataset_close(ds);

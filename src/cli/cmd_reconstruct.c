@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/data_open.h"
 #include "cli/model_load.h"
+#include "cli/wrote.h"
 #include "io/image.h"
 #include "vaevk/dataset.h"
 
@@ -65,7 +66,7 @@ int cmd_reconstruct(int argc, char **argv) {
         CLI_DEVICE_SPECS(&device),
         {"quiet", ARG_FLAG, &quiet, 1, 0, "print nothing but errors", 0},
     };
-    int status = args_parse("reconstruct", "--checkpoint CKPT [--data synthetic|DIR] [--n 16] --out recon.png",
+    int status = args_parse("reconstruct", "--checkpoint CKPT [--data synthetic|DIR] [--n 16] [--out reconstructions.png]",
                             specs, (int)(sizeof specs / sizeof specs[0]), argc, argv, NULL, 0, NULL);
     if (status != 0)
         return status > 0 ? 0 : 2;
@@ -106,8 +107,11 @@ int cmd_reconstruct(int argc, char **argv) {
         fprintf(stderr, "vae-vk reconstruct: %s\n", err);
         goto done;
     }
-    if (!quiet)
-        fprintf(stderr, "vae-vk reconstruct: wrote %d pairs to %s\n", n, out);
+    if (!quiet && first < 0)
+        cli_wrote("reconstruct", out, "%d held-out images beside their reconstructions", n);
+    else if (!quiet)
+        cli_wrote("reconstruct", out, "images %ld..%ld beside their reconstructions", start,
+                  start + n - 1);
     status = 0;
 done:
     vae_split_free(&split);

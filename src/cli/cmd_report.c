@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/model_load.h"
 #include "cli/run_dir.h"
+#include "cli/wrote.h"
 #include "viz/report.h"
 
 int cmd_report(int argc, char **argv) {
@@ -41,8 +42,11 @@ int cmd_report(int argc, char **argv) {
         if (viz_report_write(dir[0], &m.trainer, &m.ck.options, &m.ck.progress, err, sizeof err) != 0)
             fprintf(stderr, "vae-vk report: %s\n", err);
         else {
-            if (!quiet)
-                fprintf(stderr, "vae-vk report: wrote %s/%s\n", dir[0], REPORT_FILE);
+            if (!quiet) {
+                char path[1200];
+                snprintf(path, sizeof path, "%s/%s", dir[0], REPORT_FILE);
+                cli_wrote("report", path, "the run's report: open it in a browser");
+            }
             status = 0;
         }
     }

@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/faces.h"
 #include "cli/model_load.h"
+#include "cli/wrote.h"
 
 int cmd_sample(int argc, char **argv) {
     const char *checkpoint = NULL, *out = "samples.png";
@@ -39,7 +40,8 @@ int cmd_sample(int argc, char **argv) {
     if (status != 0)
         fprintf(stderr, "vae-vk sample: %s\n", err);
     else if (!quiet)
-        fprintf(stderr, "vae-vk sample: wrote %d faces to %s\n", n, out);
+        cli_wrote("sample", out, "%d new faces, seed %llu, temperature %g", n,
+                  (unsigned long long)seed, temperature);
     model_unload(&m);
     return status ? 1 : 0;
 }

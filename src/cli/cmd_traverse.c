@@ -10,6 +10,7 @@
 #include "cli/data_open.h"
 #include "cli/model_load.h"
 #include "cli/run_dir.h"
+#include "cli/wrote.h"
 #include "vaevk/dataset.h"
 #include "viz/canvas.h"
 #include "viz/image_file.h"
@@ -52,7 +53,7 @@ static int parse(traverse_args *r, int argc, char **argv) {
         {"quiet", ARG_FLAG, &r->quiet, 1, 0, "print nothing but errors", 0},
     };
     return args_parse("traverse", "--checkpoint CKPT [--dims K] [--range 3] [--steps 9] "
-                      "[--base IMG|INDEX|zero] --out traverse.png\nPrints the KL ranking of "
+                      "[--base IMG|INDEX|zero] [--out traverse.png]\nPrints the KL ranking of "
                       "every dimension (rank,dim,kl) on stdout.", specs,
                       (int)(sizeof specs / sizeof specs[0]), argc, argv, NULL, 0, NULL);
 }
@@ -169,8 +170,7 @@ static int run(traverse_state *s, const traverse_args *r) {
     if (base_code(s, r->base) != 0 || draw(s, r, dims) != 0)
         return -1;
     if (!r->quiet)
-        fprintf(stderr, "vae-vk traverse: wrote %d dimensions x %d steps to %s\n", dims, r->steps,
-                r->out);
+        cli_wrote("traverse", r->out, "%d dimensions x %d steps", dims, r->steps);
     return 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include "cli/progress.h"
 #include "cli/run_dir.h"
+#include "cli/wrote.h"
 
 int cli_parse_crop(const char *cmd, const char *text, int *crop) {
     char *end;
@@ -64,9 +65,9 @@ void cli_data_progress(void *ctx, const char *what, long done, long total) {
 static void print_summary(const char *cmd, const char *spec, const vae_dataset *ds,
                           const vae_cache_summary *built) {
     if (built && built->reason[0])
-        fprintf(stderr, "vae-vk %s: built %s in %.1f s (%.0f images/s) because %s\n", cmd, ds->path,
-                built->seconds, built->seconds > 0 ? built->files / built->seconds : 0.0,
-                built->reason);
+        cli_wrote(cmd, ds->path, "a cache of %ld images from %ld files, in %.1f s, %.0f images/s, "
+                  "because %s", ds->count, ds->files, built->seconds,
+                  built->seconds > 0 ? built->files / built->seconds : 0.0, built->reason);
     char skipped[1024] = "";
     if (ds->skipped)
         vae_skipped_line(ds->skipped_list, ds->skipped, 8, skipped, sizeof skipped);

@@ -18,7 +18,7 @@ expect_ok sample --device cpu --quiet --checkpoint "$TMP/run" --n 70 --cols 9 --
 expect_png "$TMP/s70.png" 70 9 2
 run sample --device cpu --checkpoint "$TMP/run" --n 3 --out "$TMP/s3.png"
 check "without --quiet sample says where it wrote: $(tail -n 1 "$TMP/err")" \
-    test "$RC" -eq 0 -a -n "$(grep -F "wrote 3 faces to $TMP/s3.png" "$TMP/err")"
+    test "$RC" -eq 0 -a -n "$(grep -F "wrote $TMP/s3.png (3 new faces" "$TMP/err")"
 
 echo "-- reconstruct (each image beside its reconstruction: 2 x cols per row)"
 expect_ok reconstruct --device cpu --quiet --checkpoint "$TMP/run" --n 10 --cols 5 --out "$TMP/r.png"

@@ -42,7 +42,7 @@ check "the loader's wait is reported" has "$TMP/err" "waited .* s in all for 5 b
 echo "-- the cache is reused, and a resumed run continues the log and val.csv"
 run train --resume "$TMP/run" --steps 8 --device cpu
 check "resume exits 0 (rc $RC)" [ "$RC" -eq 0 ]
-check "the cache was not rebuilt" sh -c "! grep -q 'built ' '$TMP/err'"
+check "the cache was not rebuilt" sh -c "! grep -q 'wrote .*a cache of' '$TMP/err'"
 check "val.csv rows after steps 5 and 8" has "$TMP/run/val.csv" "^1,8,"
 
 echo "-- dataset info, preview, prepare; reconstruct on held-out images"
