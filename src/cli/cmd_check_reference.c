@@ -90,6 +90,7 @@ static int get_all(reference *r, const vae_layout *lay, const char *prefix, floa
 typedef struct {
     int failures;
     double worst_nmse;
+    int quiet; /* no line per tensor */
 } verdict;
 
 static void compare(verdict *v, const char *name, const float *got, const float *want, uint32_t n) {
@@ -107,7 +108,8 @@ static void compare(verdict *v, const char *name, const float *got, const float 
         v->failures++;
     if (nmse > v->worst_nmse || nmse != nmse)
         v->worst_nmse = nmse;
-    printf("  %-34s nmse %.3e  max|err| %.3e  %s\n", name, nmse, max_abs, ok ? "ok" : "FAIL");
+    if (!v->quiet)
+        printf("  %-34s nmse %.3e  max|err| %.3e  %s\n", name, nmse, max_abs, ok ? "ok" : "FAIL");
 }
 
 static void compare_all(verdict *v, reference *r, const vae_layout *lay, const char *prefix,
@@ -136,7 +138,9 @@ static void compare_loss(verdict *v, reference *r, const vae_step_out *out) {
         double rel = fabs((double)got[i] - want) / fmax(fabs((double)want), 1e-30);
         int ok = rel <= LOSS_REL_TOL;
         v->failures += !ok;
-        printf("  %-34s %.8g vs %.8g  rel %.2e  %s\n", names[i], got[i], want, rel, ok ? "ok" : "FAIL");
+        if (!v->quiet)
+            printf("  %-34s %.8g vs %.8g  rel %.2e  %s\n", names[i], got[i], want, rel,
+                   ok ? "ok" : "FAIL");
     }
 }
 
@@ -223,12 +227,13 @@ int cmd_check_reference(int argc, char **argv) {
         return 1;
     }
     vae_backend *be = NULL;
-    verdict v = {0, 0};
+    verdict v = {0, 0, quiet};
     status = 1;
     if (read_config(&r) == 0 && (be = cli_open_backend("check-reference", &device, quiet))) {
-        printf("%s: channels %d,%d,%d,%d latent %d batch %d beta %g, Adam step %d, on %s\n", path,
-               r.cfg.channels[0], r.cfg.channels[1], r.cfg.channels[2], r.cfg.channels[3],
-               r.cfg.latent, r.batch, r.beta, r.adam_step, be->name);
+        if (!quiet)
+            printf("%s: channels %d,%d,%d,%d latent %d batch %d beta %g, Adam step %d, on %s\n",
+                   path, r.cfg.channels[0], r.cfg.channels[1], r.cfg.channels[2],
+                   r.cfg.channels[3], r.cfg.latent, r.batch, r.beta, r.adam_step, be->name);
         if (run_reference(&r, be, &v) == 0) {
             printf("%s: %s (%d failures; worst normalized MSE %.3e, limit %.0e; loss terms "
                    "limit %.0e relative)\n", path, v.failures ? "FAIL" : "PASS", v.failures,

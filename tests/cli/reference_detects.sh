@@ -13,7 +13,7 @@ for f in "$FIXTURES"/*.safetensors; do
     flipped=$((last ^ 64))
     # shellcheck disable=SC2059 # the format is the octal escape itself
     printf "\\$(printf '%03o' "$flipped")" | dd of="$copy" bs=1 seek=$((size - 1)) conv=notrunc 2>/dev/null
-    run check-reference "$copy" --device cpu --quiet
+    run check-reference "$copy" --device cpu
     failing=$(grep -c 'FAIL$' "$TMP/out")
     check "$name, last byte $last -> $flipped: exit $RC (want 1), $failing comparison(s) FAIL" \
         test "$RC" -eq 1 -a "$failing" -ge 1
