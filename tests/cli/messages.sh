@@ -29,16 +29,21 @@ expect_silent() {
 }
 
 expect_ok train $TINY --steps 8 --out "$TMP/run"
-CK="--device cpu --checkpoint $TMP/run"
+# on_model CMD ARGS...: run CMD on the tiny model just trained.
+on_model() {
+    cmd=$1
+    shift
+    run "$cmd" --device cpu --checkpoint "$TMP/run" "$@"
+}
 
 echo "-- the wrote line of each command"
-run sample $CK --n 3 --out "$TMP/s.png"
+on_model sample --n 3 --out "$TMP/s.png"
 expect_wrote sample "$TMP/s.png"
-run reconstruct $CK --n 3 --out "$TMP/r.png"
+on_model reconstruct --n 3 --out "$TMP/r.png"
 expect_wrote reconstruct "$TMP/r.png"
-run interpolate $CK --a 0 --b 1 --steps 3 --out "$TMP/i.png"
+on_model interpolate --a 0 --b 1 --steps 3 --out "$TMP/i.png"
 expect_wrote interpolate "$TMP/i.png"
-run traverse $CK --dims 2 --steps 3 --kl-images 8 --out "$TMP/t.png"
+on_model traverse --dims 2 --steps 3 --kl-images 8 --out "$TMP/t.png"
 expect_wrote traverse "$TMP/t.png"
 run report "$TMP/run" --device cpu
 expect_wrote report "$TMP/run/report.html"
@@ -56,9 +61,9 @@ check "the automatic cache is named: $(grep -F 'wrote' "$TMP/err" | head -n 1)" 
     grep -qF "vae-vk dataset preview: wrote $TMP/faces/.vae-vk-cache-64.bin (a cache of 5 images" "$TMP/err"
 
 echo "-- --quiet: nothing printed"
-run sample $CK --n 3 --out "$TMP/s.png" --quiet
+on_model sample --n 3 --out "$TMP/s.png" --quiet
 expect_silent sample
-run reconstruct $CK --n 3 --out "$TMP/r.png" --quiet
+on_model reconstruct --n 3 --out "$TMP/r.png" --quiet
 expect_silent reconstruct
 run dataset preview --n 4 --out "$TMP/p.png" --quiet
 expect_silent "dataset preview"
@@ -70,7 +75,7 @@ expect_silent "dataset prepare"
 echo "-- reconstruct without --out: the default is said"
 mkdir "$TMP/cwd"
 exe=$(cd "$(dirname "$VAEVK")" && pwd)/$(basename "$VAEVK")
-(cd "$TMP/cwd" && "$exe" reconstruct $CK --n 2 >"$TMP/out" 2>"$TMP/err")
+(cd "$TMP/cwd" && "$exe" reconstruct --device cpu --checkpoint "$TMP/run" --n 2 >"$TMP/out" 2>"$TMP/err")
 RC=$?
 expect_wrote reconstruct reconstructions.png "$TMP/cwd/reconstructions.png"
 "$VAEVK" reconstruct --help >"$TMP/help" 2>&1
