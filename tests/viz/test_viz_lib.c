@@ -1,7 +1,8 @@
 /* The visualisation library without a model: the font, the image loader,
  * paths between codes, per-dimension KL and its ranking, base64, the CSV
  * reader, traversal offsets and picture sizes, the SVG plots, the random
- * pairs, and correlations with the synthetic faces' attributes. */
+ * pairs, correlations with the synthetic faces' attributes, pictures side
+ * by side under headings, and sessions.csv with the durations it sums to. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "viz/image_file.h"
 #include "viz/latent.h"
 #include "viz/panels.h"
+#include "viz/run_sessions.h"
 #include "viz/strbuf.h"
 #include "viz/svg_plot.h"
 #include "viz/traverse.h"
@@ -301,6 +303,76 @@ static void test_pairs(void) {
           "50 random pairs from 7: %d out of range or equal; the same again from the same seed", bad);
 }
 
+/* A sessions.csv made by hand: two train processes, the second resumed on
+ * another device; a missing file; a row that is not numbers. */
+static void test_sessions(void) {
+    char dir[] = "/tmp/vaevk-viz-sessions-XXXXXX", path[128], err[600];
+    run_sessions s;
+    if (!mkdtemp(dir)) {
+        CHECK(0, "mkdtemp failed");
+        return;
+    }
+    snprintf(path, sizeof path, "%s/sessions.csv", dir);
+    CHECK(run_sessions_read(path, &s, err, sizeof err) == 1, "no sessions.csv: 1 (not an error)");
+    FILE *f = fopen(path, "w");
+    fputs("started,ended,first_step,last_step,device\n1796094600,1796094972,0,8,cpu\n"
+          "1796095572,1796098950,8,16,vulkan 0\n1796099000,1796099010,16,17,cpu\n", f);
+    fclose(f);
+    int rc = run_sessions_read(path, &s, err, sizeof err);
+    CHECK(rc == 0 && s.count == 3 && s.started == 1796094600 && s.ended == 1796099010 &&
+          s.seconds == 372 + 3378 + 10, "3 sessions: rc %d, %d rows, from %lld to %lld, %lld s "
+          "training (want 3760)", rc, s.count, s.started, s.ended, s.seconds);
+    CHECK(s.ndevices == 2 && strcmp(s.devices[0], "cpu") == 0 &&
+          strcmp(s.devices[1], "vulkan 0") == 0, "devices in order of first use, once each: %d",
+          s.ndevices);
+    f = fopen(path, "a");
+    fputs("soon,1796099010,17,18,cpu\n", f);
+    fclose(f);
+    rc = run_sessions_read(path, &s, err, sizeof err);
+    CHECK(rc == -1 && strstr(err, "line 5"), "a row without times: -1, naming its line (%s)", err);
+    unlink(path);
+    rmdir(dir);
+    const long long secs[] = {0, 45, 372, 3599, 3750, 93600};
+    const char *want[] = {"0s", "45s", "6m12s", "59m59s", "1h02m", "26h00m"};
+    for (int i = 0; i < 6; i++) {
+        char v[32];
+        run_format_duration(secs[i], v, sizeof v);
+        CHECK(strcmp(v, want[i]) == 0, "%lld s reads %s (want %s)", secs[i], v, want[i]);
+    }
+}
+
+/* Two grids side by side, a heading over the first only: each part's pixels
+ * where the header says, text over the first and none over the second. */
+static void test_beside(void) {
+    uint8_t faces[3 * 64 * 64 * 3];
+    fill_random(faces, sizeof faces, 7);
+    viz_canvas part[2] = {{0}}, c = {0};
+    const char *headings[2] = {"image 12", NULL};
+    char err[200];
+    int ok = viz_canvas_grid(&part[0], faces, 1, 1, 1, 0, 0, err, sizeof err) == 0 &&
+             viz_canvas_grid(&part[1], faces + 64 * 64 * 3, 2, 2, 1, 0, 0, err, sizeof err) == 0 &&
+             viz_canvas_beside(&c, part, headings, 2, 5, 1, err, sizeof err) == 0;
+    CHECK(ok && c.width == 66 + 5 + 131 && c.height == c.top + 66 && c.top > FONT_H,
+          "beside: %dx%d with a heading strip of %d (want 202x%d)", c.width, c.height, c.top,
+          c.top + 66);
+    int misplaced = 0, ink_first = 0, ink_second = 0;
+    for (int k = 0, x0 = 0; ok && k < 2; x0 += part[k].width + 5, k++)
+        for (int y = 0; y < part[k].height; y++)
+            misplaced += memcmp(c.rgb + ((size_t)(c.top + y) * c.width + x0) * 3,
+                                part[k].rgb + (size_t)y * part[k].width * 3,
+                                (size_t)part[k].width * 3) != 0;
+    for (int y = 0; ok && y < c.top; y++)
+        for (int x = 0; x < c.width; x++)
+            if (c.rgb[((size_t)y * c.width + x) * 3] == 225)
+                *(x < 66 + 5 ? &ink_first : &ink_second) += 1;
+    CHECK(ok && misplaced == 0 && ink_first > 20 && ink_second == 0,
+          "beside: %d rows misplaced; heading ink %d over the first part, %d over the second",
+          misplaced, ink_first, ink_second);
+    viz_canvas_free(&part[0]);
+    viz_canvas_free(&part[1]);
+    viz_canvas_free(&c);
+}
+
 int main(void) {
     test_font();
     test_image_file();
@@ -312,6 +384,8 @@ int main(void) {
     test_traverse_layout();
     test_svg();
     test_pairs();
+    test_sessions();
+    test_beside();
     printf("%s\n", failures ? "FAILED" : "all viz library checks passed");
     return failures ? 1 : 0;
 }
