@@ -82,7 +82,8 @@ void report_attribute_section(report_page *pg, const float *mu, int n, int L, co
     for (int i = 0; i < n; i++)
         index[i] = i;
     viz_attribute_correlations(r, mu, n, L, pg->o->seed, index);
-    sb_printf(b, "<h2 id='attributes'>What the dimensions follow</h2>\n<p>The synthetic faces "
+    report_heading(pg, "attributes", "What the dimensions follow");
+    sb_printf(b, "<p>The synthetic faces "
               "are drawn from known attributes. Correlation r over the %d images of the KL "
               "above between each dimension's \xce\xbc and each attribute; for the three angles "
               "(light, background and shirt hue) the correlation with the best direction on the "

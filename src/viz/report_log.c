@@ -1,5 +1,6 @@
 /* The report's training-log parts: loss curves with the beta ramp marked,
- * validation points when val.csv exists, and the throughput line. */
+ * validation points in colours of their own when val.csv exists, and the
+ * throughput line. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,15 +56,15 @@ static void plots(report_page *pg, const run_series *log, const run_series *val)
     svg_series loss[] = {
         {"loss (train)", "#3366cc", L[COL_STEP], L[COL_LOSS], log->n, 0},
         {"reconstruction (train)", "#2a9d5b", L[COL_STEP], L[COL_RECON], log->n, 0},
-        {"loss (validation)", "#3366cc", V[COL_STEP], V[COL_LOSS], val->n, 1},
-        {"reconstruction (validation)", "#2a9d5b", V[COL_STEP], V[COL_RECON], val->n, 1},
+        {"loss (validation)", "#e07b00", V[COL_STEP], V[COL_LOSS], val->n, 1},
+        {"reconstruction (validation)", "#b3369e", V[COL_STEP], V[COL_RECON], val->n, 1},
     };
     p.id = "plot-loss"; p.title = "Loss and reconstruction error (log scale)";
     p.y_label = "per image"; p.log_y = 1;
     svg_line_plot(&pg->html, &p, loss, val->n ? 4 : 2);
     svg_series kl[] = {
         {"KL (train)", "#d1495b", L[COL_STEP], L[COL_KL], log->n, 0},
-        {"KL (validation)", "#d1495b", V[COL_STEP], V[COL_KL], val->n, 1},
+        {"KL (validation)", "#1f8a99", V[COL_STEP], V[COL_KL], val->n, 1},
     };
     p.id = "plot-kl"; p.title = "KL divergence"; p.y_label = "nats per image"; p.log_y = 0;
     svg_line_plot(&pg->html, &p, kl, val->n ? 2 : 1);
@@ -75,7 +76,7 @@ static void plots(report_page *pg, const run_series *log, const run_series *val)
 int report_loss_section(report_page *pg, char *err, size_t errlen) {
     char path[1200];
     run_series log = {0}, val = {0};
-    sb_puts(&pg->html, "<h2 id='loss'>Loss curves</h2>\n");
+    report_heading(pg, "loss", "Loss curves");
     snprintf(path, sizeof path, "%s/log.csv", pg->dir);
     int status = series_read(&log, path, err, errlen);
     snprintf(path, sizeof path, "%s/val.csv", pg->dir);
@@ -84,13 +85,18 @@ int report_loss_section(report_page *pg, char *err, size_t errlen) {
     if (status == 0 && log.n == 0) {
         sb_puts(&pg->html, "<p>No training steps logged yet (log.csv is missing or empty).</p>\n");
     } else if (status == 0) {
+        long run = (log.n + SVG_MAX_POINTS - 1) / SVG_MAX_POINTS;
         sb_printf(&pg->html, "<p>%ld steps logged. Per-image loss = reconstruction (squared error "
-                  "summed over pixels) + \xce\xb2\xc2\xb7KL. The shaded band is the \xce\xb2 ramp. "
-                  "Lines show means over runs of %ld steps. Mean of the last 50 steps: loss %.2f, "
-                  "reconstruction %.2f, KL %.2f.%s</p>\n", log.n,
-                  (log.n + SVG_MAX_POINTS - 1) / SVG_MAX_POINTS, tail_mean(&log, COL_LOSS, 50),
-                  tail_mean(&log, COL_RECON, 50), tail_mean(&log, COL_KL, 50),
-                  val.n ? " Circles: validation (val.csv)." : " No validation rows (val.csv).");
+                  "summed over pixels) + \xce\xb2\xc2\xb7KL. The shaded band is the \xce\xb2 ramp.",
+                  log.n);
+        if (run > 1)
+            sb_printf(&pg->html, " Lines show means over runs of %ld steps.", run);
+        sb_printf(&pg->html, " Mean of the last 50 steps: loss %.2f, reconstruction %.2f, KL %.2f. "
+                  "%s</p>\n", tail_mean(&log, COL_LOSS, 50), tail_mean(&log, COL_RECON, 50),
+                  tail_mean(&log, COL_KL, 50),
+                  val.n ? "Lines: training steps; circles, in their own colours: validation "
+                          "(val.csv), held-out images."
+                        : "No validation rows (val.csv).");
         plots(pg, &log, &val);
     }
     series_free(&log);

@@ -15,11 +15,13 @@
 #define IMAGE_BYTES ((size_t)64 * 64 * 3)
 #define KL_IMAGES 256  /* "a few hundred": per-dimension KL settles well before */
 #define TOP_DIMS 8
-#define TRAVERSE_STEPS 7 /* whole offsets -3..3 */
+#define TRAVERSE_STEPS 5 /* offsets -3, -1.5, 0, 1.5, 3: few enough for 2x zoom */
 #define TRAVERSE_RANGE 3.0f
 #define RECON_IMAGES 16
+#define RECON_COLS 4   /* two 4x4 grids side by side, originals and reconstructions */
 #define PAIRS 4
-#define INTERP_STEPS 8
+#define INTERP_STEPS 6 /* with the two real images, a row fits the page at 2x zoom */
+#define GAP 12         /* pixels between the pictures of one figure */
 #define ACTIVE_NATS 0.1 /* a dimension "in use" carries more KL than this */
 
 #define POOL_MAX 64 /* held-out images to draw from */
@@ -72,7 +74,8 @@ static int kl_section(report_page *pg, model_view *v, char *err, size_t errlen) 
         total += v->kl[d];
         active += v->kl[d] > ACTIVE_NATS;
     }
-    sb_printf(&pg->html, "<h2 id='kl'>KL per latent dimension</h2>\n<p>Mean over the first %d "
+    report_heading(pg, "kl", "KL per latent dimension");
+    sb_printf(&pg->html, "<p>Mean over the first %d "
               "training images of \xe2\x88\x92\xc2\xbd(1 + log\xcf\x83\xc2\xb2 \xe2\x88\x92 "
               "\xce\xbc\xc2\xb2 \xe2\x88\x92 \xcf\x83\xc2\xb2), largest first. Total %.2f nats; "
               "%d of %d dimensions carry more than %g nats.</p>\n", n, total, active, v->L,
@@ -82,13 +85,14 @@ static int kl_section(report_page *pg, model_view *v, char *err, size_t errlen) 
     return 0;
 }
 
-/* The base of a traversal: z = 0 (from_image = 0), else mu of the first
- * image of the pool. 0 or -1 + err. */
-static int traversal_base(report_page *pg, const model_view *v, int from_image, float *base,
-                          char *err, size_t errlen) {
-    if (!from_image)
-        return 0; /* calloc'd */
-    uint8_t rgb[IMAGE_BYTES];
+static void free_canvases(viz_canvas *c, int n) {
+    for (int k = 0; k < n; k++)
+        viz_canvas_free(&c[k]);
+}
+
+/* mu of image pool[0] as the traversal's base, its pixels in rgb. */
+static int encode_first(report_page *pg, const model_view *v, uint8_t *rgb, float *base,
+                        char *err, size_t errlen) {
     float *lv = malloc((size_t)v->L * sizeof *lv);
     int status = -1;
     if (!lv)
@@ -101,32 +105,40 @@ static int traversal_base(report_page *pg, const model_view *v, int from_image, 
     return status;
 }
 
+/* The traversal around z = 0, or around mu of image pool[0] with that image
+ * at its left. */
 static int traversal_section(report_page *pg, const model_view *v, int from_image, char *err,
                              size_t errlen) {
     int rows = v->L < TOP_DIMS ? v->L : TOP_DIMS;
-    float *base = calloc((size_t)v->L, sizeof *base);
-    uint8_t *img = malloc((size_t)rows * TRAVERSE_STEPS * IMAGE_BYTES);
-    viz_canvas c = {0};
+    float *base = calloc((size_t)v->L, sizeof *base); /* z = 0 unless from_image */
+    uint8_t *img = malloc((size_t)rows * TRAVERSE_STEPS * IMAGE_BYTES), rgb[IMAGE_BYTES];
+    viz_canvas part[2] = {{0}}, c = {0}; /* the image, the traversal */
+    char from[64] = "z = 0", heading[32];
+    snprintf(heading, sizeof heading, "image %ld", v->npool ? v->pool[0] : 0L);
+    const char *headings[2] = {heading, NULL};
     int status = -1;
     if (!base || !img)
         snprintf(err, errlen, "out of memory for the traversal");
-    else if (traversal_base(pg, v, from_image, base, err, errlen) == 0 &&
+    else if ((!from_image || (encode_first(pg, v, rgb, base, err, errlen) == 0 &&
+                              viz_canvas_grid(&part[0], rgb, 1, 1, 1, 0, 0, err, errlen) == 0)) &&
              viz_traversal_images(pg->t, base, v->order, rows, TRAVERSE_STEPS, TRAVERSE_RANGE,
                                   img, err, errlen) == 0 &&
-             viz_traverse_canvas(&c, img, v->order, v->kl, rows, TRAVERSE_STEPS, TRAVERSE_RANGE,
-                                 1, err, errlen) == 0) {
-        char from[64] = "z = 0";
+             viz_traverse_canvas(&part[1], img, v->order, v->kl, rows, TRAVERSE_STEPS,
+                                 TRAVERSE_RANGE, 1, err, errlen) == 0 &&
+             (!from_image || viz_canvas_beside(&c, part, headings, 2, GAP, 1, err, errlen) == 0)) {
         if (from_image)
-            snprintf(from, sizeof from, "\xce\xbc of image %ld", v->pool[0]);
+            snprintf(from, sizeof from, "\xce\xbc of image %ld (left)", v->pool[0]);
         sb_printf(&pg->html, "<h3>Around %s</h3>\n<p>The top %d dimensions by KL, one per row, "
                   "each moved by \xe2\x88\x92%g to +%g from its value at %s while the others "
                   "stay there.</p>\n", from, rows, (double)TRAVERSE_RANGE, (double)TRAVERSE_RANGE,
                   from);
-        status = report_embed_canvas(pg, from_image ? "img-traversal-image" : "img-traversal-zero",
-                                     from_image ? "traversal of the top dimensions around an image"
-                                                : "traversal of the top dimensions around z = 0",
-                                     &c, 0, err, errlen);
+        status = from_image
+                     ? report_embed_canvas(pg, "img-traversal-image", "the image, and a traversal "
+                                           "of the top dimensions around its code", &c, 0, err, errlen)
+                     : report_embed_canvas(pg, "img-traversal-zero", "traversal of the top "
+                                           "dimensions around z = 0", &part[1], 0, err, errlen);
     }
+    free_canvases(part, 2);
     viz_canvas_free(&c);
     free(base);
     free(img);
@@ -135,26 +147,58 @@ static int traversal_section(report_page *pg, const model_view *v, int from_imag
 
 static int reconstruction_section(report_page *pg, const model_view *v, char *err,
                                   size_t errlen) {
+    static const char *const headings[2] = {"original", "reconstruction"};
     int n = v->npool < RECON_IMAGES ? v->npool : RECON_IMAGES;
     if (n < 1)
         return 0;
-    uint8_t *orig = malloc((size_t)n * IMAGE_BYTES), *img = malloc((size_t)2 * n * IMAGE_BYTES);
-    viz_canvas c = {0};
+    uint8_t *orig = malloc((size_t)n * IMAGE_BYTES), *pairs = malloc((size_t)2 * n * IMAGE_BYTES);
+    uint8_t *rec = malloc((size_t)n * IMAGE_BYTES);
+    viz_canvas part[2] = {{0}}, c = {0};
     int status = -1;
-    if (!orig || !img)
+    if (!orig || !pairs || !rec)
         snprintf(err, errlen, "out of memory for the reconstructions");
     else if (vae_dataset_read_batch(v->ds, v->pool, 0, n, orig) != 0)
         snprintf(err, errlen, "%s", v->ds->error);
-    else if (viz_reconstruction_images(pg->t, orig, n, img, err, errlen) == 0 &&
-             viz_canvas_grid(&c, img, 2 * n, 8, 1, 0, 0, err, errlen) == 0) {
-        sb_printf(&pg->html, "<h2 id='reconstructions'>Reconstructions</h2>\n<p>Each image "
-                  "beside its reconstruction (z = \xce\xbc): %d %s.</p>\n", n,
-                  v->held_out ? "images the model never trained on" : "training images");
-        status = report_embed_canvas(pg, "img-reconstructions", "images beside their reconstructions",
-                                     &c, 0, err, errlen);
+    else if (viz_reconstruction_images(pg->t, orig, n, pairs, err, errlen) == 0) {
+        for (int i = 0; i < n; i++) /* pairs interleaves original, reconstruction */
+            memcpy(rec + (size_t)i * IMAGE_BYTES, pairs + (size_t)(2 * i + 1) * IMAGE_BYTES,
+                   IMAGE_BYTES);
+        if (viz_canvas_grid(&part[0], orig, n, RECON_COLS, 1, 0, 0, err, errlen) == 0 &&
+            viz_canvas_grid(&part[1], rec, n, RECON_COLS, 1, 0, 0, err, errlen) == 0 &&
+            viz_canvas_beside(&c, part, headings, 2, GAP, 1, err, errlen) == 0) {
+            report_heading(pg, "reconstructions", "Reconstructions");
+            sb_printf(&pg->html, "<p>%d %s (left) and their reconstructions (right), decoded "
+                      "from z = \xce\xbc; the same place in each grid is the same image.</p>\n",
+                      n, v->held_out ? "images the model never trained on" : "training images");
+            status = report_embed_canvas(pg, "img-reconstructions", "original images, and "
+                                         "beside them their reconstructions", &c, 0, err, errlen);
+        }
     }
+    free_canvases(part, 2);
     viz_canvas_free(&c);
     free(orig);
+    free(pairs);
+    free(rec);
+    return status;
+}
+
+/* Each row: image A, the decodings from mu(A) to mu(B), image B. */
+static int interpolation_picture(report_page *pg, const uint8_t *a, const uint8_t *b,
+                                 viz_canvas *c, char *err, size_t errlen) {
+    static const char *const headings[3] = {"image A", "decoded along the line from A to B",
+                                            "image B"};
+    uint8_t *img = malloc((size_t)PAIRS * INTERP_STEPS * IMAGE_BYTES);
+    viz_canvas part[3] = {{0}};
+    int status = -1;
+    if (!img)
+        snprintf(err, errlen, "out of memory for the interpolation");
+    else if (viz_interpolation_images(pg->t, a, b, PAIRS, INTERP_STEPS, 0, img, err, errlen) == 0 &&
+             viz_canvas_grid(&part[0], a, PAIRS, 1, 1, 0, 0, err, errlen) == 0 &&
+             viz_canvas_grid(&part[1], img, PAIRS * INTERP_STEPS, INTERP_STEPS, 1, 0, 0, err,
+                             errlen) == 0 &&
+             viz_canvas_grid(&part[2], b, PAIRS, 1, 1, 0, 0, err, errlen) == 0)
+        status = viz_canvas_beside(c, part, headings, 3, GAP, 1, err, errlen);
+    free_canvases(part, 3);
     free(img);
     return status;
 }
@@ -166,10 +210,9 @@ static int interpolation_section(report_page *pg, const model_view *v, char *err
         return 0;
     viz_random_pairs(ia, ib, PAIRS, v->npool, pg->o->seed);
     uint8_t *a = malloc(PAIRS * IMAGE_BYTES), *b = malloc(PAIRS * IMAGE_BYTES);
-    uint8_t *img = malloc((size_t)PAIRS * INTERP_STEPS * IMAGE_BYTES);
     viz_canvas c = {0};
     int status = -1;
-    if (!a || !b || !img) {
+    if (!a || !b) {
         snprintf(err, errlen, "out of memory for the interpolation");
         goto done;
     }
@@ -179,20 +222,21 @@ static int interpolation_section(report_page *pg, const model_view *v, char *err
             snprintf(err, errlen, "%s", v->ds->error);
             goto done;
         }
-    if (viz_interpolation_images(pg->t, a, b, PAIRS, INTERP_STEPS, 0, img, err, errlen) != 0 ||
-        viz_canvas_grid(&c, img, PAIRS * INTERP_STEPS, INTERP_STEPS, 1, 0, 0, err, errlen) != 0)
+    if (interpolation_picture(pg, a, b, &c, err, errlen) != 0)
         goto done;
-    sb_printf(&pg->html, "<h2 id='interpolation'>Interpolation</h2>\n<p>%d random pairs of "
-              "%s; each row decodes %d evenly spaced points on the line from \xce\xbc(A) to "
-              "\xce\xbc(B).</p>\n", PAIRS, v->held_out ? "held-out images" : "images",
+    report_heading(pg, "interpolation", "Interpolation");
+    sb_printf(&pg->html, "<p>%d random pairs of %s. Each row shows image A at the left and "
+              "image B at the right; between them, %d evenly spaced points on the line from "
+              "\xce\xbc(A) to \xce\xbc(B), decoded (the first and last are the reconstructions "
+              "of A and B).</p>\n", PAIRS, v->held_out ? "held-out images" : "images",
               INTERP_STEPS);
-    status = report_embed_canvas(pg, "img-interpolation", "interpolations between pairs of images",
-                                 &c, 0, err, errlen);
+    status = report_embed_canvas(pg, "img-interpolation", "interpolations between pairs of "
+                                 "images, with the two images at the ends of each row", &c, 0,
+                                 err, errlen);
 done:
     viz_canvas_free(&c);
     free(a);
     free(b);
-    free(img);
     return status;
 }
 
@@ -205,7 +249,8 @@ int report_model_sections(report_page *pg, char *err, size_t errlen) {
     char why[800];
     if (vae_dataset_open_with(o->data, &dopt, o->synthetic_count, o->seed, &v.ds, why,
                               sizeof why) != 0) {
-        sb_puts(&pg->html, "<h2 id='model'>Model pictures</h2>\n<p>No reconstructions, "
+        report_heading(pg, "model", "Model pictures");
+        sb_puts(&pg->html, "<p>No reconstructions, "
                 "interpolation, traversal or KL: ");
         sb_escape(&pg->html, why);
         sb_puts(&pg->html, "</p>\n");
@@ -220,7 +265,7 @@ int report_model_sections(report_page *pg, char *err, size_t errlen) {
              reconstruction_section(pg, &v, err, errlen) == 0 &&
              interpolation_section(pg, &v, err, errlen) == 0 &&
              kl_section(pg, &v, err, errlen) == 0 &&
-             (sb_puts(&pg->html, "<h2 id='traversal'>Traversals</h2>\n"), 1) &&
+             (report_heading(pg, "traversal", "Traversals"), 1) &&
              traversal_section(pg, &v, 0, err, errlen) == 0 &&
              (v.npool < 1 || traversal_section(pg, &v, 1, err, errlen) == 0)) {
         if (v.ds->unbounded && strcmp(o->data, "synthetic") == 0)

@@ -1,5 +1,6 @@
 /* Internal to the report: the page being built, and the sections that
- * fill it (report.c, report_log.c, report_model.c). */
+ * fill it (report.c, report_run.c, report_samples.c, report_log.c,
+ * report_model.c, report_attributes.c). */
 #ifndef VAEVK_VIZ_REPORT_PAGE_H
 #define VAEVK_VIZ_REPORT_PAGE_H
 
@@ -13,6 +14,7 @@
 typedef struct {
     strbuf html;
     strbuf list;   /* one <li> per embedded image, for the closing list */
+    strbuf toc;    /* one <li> per section, for the table of contents */
     int nimages;
     const char *dir;
     vae_trainer *t;
@@ -29,10 +31,18 @@ void report_embed_png(report_page *pg, const char *id, const char *alt, const ui
 int report_embed_canvas(report_page *pg, const char *id, const char *alt, const viz_canvas *c,
                         int zoom, char *err, size_t errlen);
 
-/* Sections. Each appends an <h2> and its content; what the run lacks (no
- * log yet, no dataset) becomes a line of text, not an error. */
+/* A section's <h2> with its id (its anchor) and its entry in the table of
+ * contents; title is HTML. */
+void report_heading(report_page *pg, const char *id, const char *title);
+
+/* Sections. Each appends its heading and content; what the run lacks (no
+ * log yet, no dataset, no sessions.csv) becomes a line of text or nothing,
+ * not an error. */
+void report_run_section(report_page *pg);
+void report_final_samples_section(report_page *pg);
 int report_loss_section(report_page *pg, char *err, size_t errlen);
-void report_config_section(report_page *pg, const char *throughput_html);
+void report_epoch_samples_section(report_page *pg);
+void report_config_section(report_page *pg);
 int report_model_sections(report_page *pg, char *err, size_t errlen);
 /* Synthetic data only: which generator attributes the top dimensions of
  * order follow, from the codes mu of faces 0..n-1 of the run's seed. */
@@ -40,7 +50,7 @@ void report_attribute_section(report_page *pg, const float *mu, int n, int L, co
                               const double *kl, int top);
 // mu (n, L)
 
-/* "12.3 images/s ..." from log.csv, for the configuration table. */
+/* "12.3 images/s ..." from log.csv, for the run's table. */
 void report_throughput(const char *dir, int batch, char *out, size_t outlen);
 
 #endif

@@ -136,9 +136,14 @@ void svg_line_plot(strbuf *b, const svg_plot *p, const svg_series *s, int ns) {
     for (int k = 0; k < ns; k++) {
         if (s[k].markers) markers(b, &f, &s[k]);
         else line(b, &f, &s[k]);
-        double lx = p->width - M_RIGHT - 150.0, ly = M_TOP + 14.0 + 16 * k;
-        sb_printf(b, "<rect x='%.0f' y='%.0f' width='14' height='4' fill='%s'/>", lx, ly - 4,
-                  s[k].colour);
+        /* the legend draws each series the way the plot does: a dash or a circle */
+        double lx = p->width - M_RIGHT - 180.0, ly = M_TOP + 14.0 + 16 * k;
+        if (s[k].markers)
+            sb_printf(b, "<circle cx='%.0f' cy='%.0f' r='3.5' fill='white' stroke='%s' "
+                         "stroke-width='2'/>", lx + 7, ly - 2, s[k].colour);
+        else
+            sb_printf(b, "<rect x='%.0f' y='%.0f' width='14' height='4' fill='%s'/>", lx, ly - 4,
+                      s[k].colour);
         sb_printf(b, "<text x='%.0f' y='%.0f' font-size='12'>", lx + 20, ly + 1);
         sb_escape(b, s[k].name);
         sb_puts(b, "</text>");

@@ -24,7 +24,8 @@ typedef struct {
     int width, height;
 } svg_plot;
 
-/* Appends one <svg> with axes, ticks, the band, every series and a legend.
+/* Appends one <svg> with axes, ticks, the band, every series and a legend
+ * (a dash for a line, a circle for markers).
  * Lines of more than SVG_MAX_POINTS points are drawn as the means of
  * consecutive runs of points, which also smooths per-step noise. */
 #define SVG_MAX_POINTS 600

@@ -3,18 +3,29 @@
 HTML with every element closed in order, it is self-contained (no scripts,
 no external addresses), every <img> is a base64 PNG with a unique id and an
 alt text and is named in the closing image list, and the expected sections,
-plots and images are there. Prints what it measured; exit 1 on failure.
+plots and images are there. It also reads what a new user sees: a table of
+contents linking every section, per-epoch grids shown at 2x or more, the
+headings drawn above the model's pictures (the PNGs are decoded here), the
+traversal's image beside it, validation in colours of its own, the run's
+rows (--rows "name=value;..."), and no option row that only says it is
+unset. Prints what it measured; exit 1 on failure.
 
 usage: check_report.py REPORT.html [--expect img,img,...] [--sections id,id,...]
-                       [--validation]"""
+                       [--validation] [--rows "name=value;name=value"]
+                       [--no-rows name,name]"""
 import base64
 import html.parser
 import struct
 import sys
+import zlib
 
 VOID = {"meta", "img", "br", "hr", "link", "input", "col", "area", "base", "source", "wbr"}
-SECTIONS = ["config", "loss", "samples", "reconstructions", "interpolation", "kl", "traversal", "images"]
+SECTIONS = ["run", "config", "loss", "samples", "reconstructions", "interpolation", "kl", "traversal", "images"]
 PLOTS = ["plot-loss", "plot-kl", "plot-beta", "plot-kl-dims"]
+# As report_model.c and canvas.c draw them: 64-pixel images in grids with a
+# 1-pixel border, pictures GAP apart under a heading strip HEADING high whose
+# text is INK.
+CELL, GAP, HEADING, INK = 65, 12, 13, (225, 225, 225)
 
 
 class Report(html.parser.HTMLParser):
@@ -23,6 +34,9 @@ class Report(html.parser.HTMLParser):
         self.stack, self.errors, self.ids, self.imgs, self.links = [], [], [], [], []
         self.list_links, self.in_list, self.doctype = [], False, False
         self.svg_circles, self.current_svg = {}, None
+        self.strokes = {}  # svg id -> {"path": set of colours, "circle": set}
+        self.h2_ids, self.toc_links, self.in_toc = [], [], False
+        self.rows, self.cell, self.text = [], None, ""
 
     def handle_decl(self, decl):
         self.doctype |= decl.lower() == "doctype html"
@@ -56,6 +70,23 @@ class Report(html.parser.HTMLParser):
             self.svg_circles[self.current_svg] = 0
         if tag == "circle" and self.current_svg:
             self.svg_circles[self.current_svg] += 1
+        if tag in ("path", "circle") and self.current_svg:
+            kinds = self.strokes.setdefault(self.current_svg, {"path": set(), "circle": set()})
+            kinds[tag].add(a.get("stroke"))
+        if tag == "h2" and "id" in a:
+            self.h2_ids.append(a["id"])
+        if tag == "nav" and a.get("id") == "contents":
+            self.in_toc = True
+        if tag == "a" and self.in_toc:
+            self.toc_links.append(a.get("href", ""))
+        if tag == "tr":
+            self.rows.append([])
+        if tag in ("th", "td"):
+            self.cell, self.text = tag, ""
+
+    def handle_data(self, data):
+        if self.cell:
+            self.text += data
 
     def handle_endtag(self, tag):
         if tag in VOID:
@@ -64,6 +95,11 @@ class Report(html.parser.HTMLParser):
             self.errors.append("</%s> closes <%s>" % (tag, self.stack[-1] if self.stack else "nothing"))
             return
         self.stack.pop()
+        if tag in ("th", "td") and self.cell and self.rows:
+            self.rows[-1].append(self.text.strip())
+            self.cell = None
+        if tag == "nav":
+            self.in_toc = False
         if tag == "ul":
             self.in_list = False
         if tag == "svg":
@@ -74,6 +110,73 @@ def png_size(data):
     if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
         return None
     return struct.unpack(">II", data[16:24])
+
+
+def png_pixels(data):
+    """(width, height, rows of RGB tuples) of an 8-bit RGB, non-interlaced
+    PNG such as stb_image_write makes; None for anything else."""
+    size = png_size(data)
+    if not size or data[24:29] != bytes([8, 2, 0, 0, 0]):
+        return None
+    w, h = size
+    idat, pos = b"", 8
+    while pos + 8 <= len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + n]
+        pos += 12 + n
+    raw, stride, prev, rows = zlib.decompress(idat), 3 * w, bytearray(3 * w), []
+    for y in range(h):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a, b, c = line[i - 3] if i >= 3 else 0, prev[i], prev[i - 3] if i >= 3 else 0
+            if f == 1: line[i] = (line[i] + a) & 255
+            elif f == 2: line[i] = (line[i] + b) & 255
+            elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append([tuple(line[3 * x:3 * x + 3]) for x in range(w)])
+        prev = line
+    return w, h, rows
+
+
+def heading_ink(rows, x0, x1):
+    """Pixels of heading text in the strip above columns x0..x1."""
+    return sum(1 for y in range(min(HEADING, len(rows))) for x in range(x0, x1) if rows[y][x] == INK)
+
+
+def image_at(rows, x, y):
+    return [r[x:x + 64] for r in rows[y:y + 64]]
+
+
+def check_pictures(check, imgs):
+    """The model's pictures: headings over each part, and the traversal's
+    image equal to the first original of the reconstructions (both are the
+    first held-out image)."""
+    pics = {}
+    for a in imgs:
+        if a.get("id") in ("img-reconstructions", "img-interpolation", "img-traversal-image"):
+            pics[a["id"]] = png_pixels(base64.b64decode(a["src"].split(",", 1)[1]))
+    if len(pics) < 3 or None in pics.values():
+        check(False, "the reconstruction, interpolation and traversal pictures decode: %s" % sorted(pics))
+        return
+    w, h, rows = pics["img-reconstructions"]
+    half = (w - GAP) // 2
+    ink = [heading_ink(rows, 0, half), heading_ink(rows, half + GAP, w)]
+    check(min(ink) > 20, "reconstructions: headings drawn above the originals and above the "
+          "reconstructions (%s pixels of text)" % ink)
+    first_original = image_at(rows, 1, HEADING + 1)
+    w, h, rows = pics["img-interpolation"]
+    parts = [(0, CELL + 1), (CELL + 1 + GAP, w - CELL - 1 - GAP), (w - CELL - 1, w)]
+    ink = [heading_ink(rows, a, b) for a, b in parts]
+    check(min(ink) > 10, "interpolation: headings over image A, the decodings and image B "
+          "(%s pixels of text)" % ink)
+    w, h, rows = pics["img-traversal-image"]
+    check(heading_ink(rows, 0, CELL + 1) > 10 and image_at(rows, 1, HEADING + 1) == first_original,
+          "traversal around an image: the image itself at the left, under its heading, the same "
+          "pixels as the first original of the reconstructions")
 
 
 def main():
@@ -122,6 +225,28 @@ def main():
     if "--validation" in args:
         n = r.svg_circles.get("plot-loss", 0)
         check(n > 0, "validation points on the loss plot: %d circles" % n)
+        for plot in ("plot-loss", "plot-kl"):
+            k = r.strokes.get(plot, {"path": set(), "circle": set()})
+            check(k["circle"] and not (k["path"] & k["circle"]),
+                  "%s: validation circles in colours of their own: lines %s, circles %s"
+                  % (plot, sorted(k["path"]), sorted(k["circle"])))
+    toc = [h[1:] for h in r.toc_links]
+    check(toc and toc == r.h2_ids, "table of contents: links %s, sections %s" % (toc, r.h2_ids))
+    small = [(a.get("id"), a.get("width"), png_size(base64.b64decode(a["src"].split(",", 1)[1]))[0])
+             for a in r.imgs if a.get("id", "").startswith("img-samples-epoch-")]
+    small = [x for x in small if int(x[1]) < 2 * x[2]]
+    check(not small, "per-epoch sample grids shown at 2x or more: %s smaller" % small)
+    check_pictures(check, r.imgs)
+    table = {row[0]: row[1] for row in r.rows if len(row) == 2}
+    unset = [k for k, v in table.items() if v == "none" or "0 = none" in k]
+    check(not unset, "no table row that only says an option is unset: %s" % unset)
+    if "--rows" in args:
+        for pair in args[args.index("--rows") + 1].split(";"):
+            name, want = pair.split("=", 1)
+            check(table.get(name) == want, "row %r: %r (want %r)" % (name, table.get(name), want))
+    if "--no-rows" in args:
+        for name in args[args.index("--no-rows") + 1].split(","):
+            check(name not in table, "no row %r: %r" % (name, table.get(name)))
     print("FAILED" if failures else "report checks passed")
     return 1 if failures else 0
 
