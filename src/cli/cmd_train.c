@@ -15,6 +15,8 @@
 #include "cli/run_dir.h"
 #include "cli/data_open.h"
 #include "cli/train_data.h"
+#include "cli/train_session.h"
+#include "cli/wrote.h"
 #include "io/file_write.h"
 #include "vaevk/checkpoint.h"
 #include "vaevk/dataset.h"
@@ -32,7 +34,8 @@ typedef struct {
     vae_train_options o;
     vae_train_progress progress;
     const char *out, *resume;
-    cli_device device;
+    cli_device device;       /* as given */
+    vae_device dev;          /* as opened: for a resumed run, the run's own unless given */
     int quiet;
     int seen[32];            /* the training options given on the command line */
     float *params, *m, *v;   /* host copies for checkpoints */
@@ -41,7 +44,18 @@ typedef struct {
     vae_trainer trainer;
     train_data data;
     FILE *log;
+    train_session session;   /* this process's row of sessions.csv, from the first step */
+    int session_open;
+    double loop_start;       /* when this process's training loop began */
+    long first_step;         /* the step it began at */
+    double epoch_end_seconds; /* spent on epoch ends (grid, validation, checkpoint) so far */
+    int epoch_ends;
 } train_run;
+
+/* The final samples and the report cost about as much as this many
+ * training steps (measured: vae-vk report takes 2.1 s of the full model on
+ * the CPU backend, where a step takes 0.27 s). */
+#define FINISH_STEPS 8
 
 static const char usage[] =
     "[--out RUN_DIR | --resume RUN_DIR] [--device cpu|reference|N] [--epochs N] [--steps N] [--batch N] ...\n"
@@ -165,6 +179,8 @@ static int save(train_run *r, const char *dir) {
                             r->v, err, sizeof err) != 0)
         return fail_keeping(r, dir, err);
     r->saved_step = r->progress.step;
+    if (r->session_open && train_session_save(&r->session, r->progress.step, err, sizeof err) != 0)
+        return fail_keeping(r, dir, err);
     return 0;
 }
 
@@ -257,15 +273,42 @@ static long total_steps(const train_run *r) {
     return total;
 }
 
+/* Epoch ends from the current step to the end of the run: each has a
+ * validation pass and a sample grid (the last also when it ends mid-epoch). */
+static long epoch_ends_left(const train_run *r) {
+    long total = total_steps(r), spe = r->progress.steps_per_epoch;
+    return total / spe + (total % spe != 0) - r->progress.step / spe;
+}
+
+/* Seconds to the end of the whole run: the steps to go at this process's
+ * rate, the epoch ends to go at their measured cost (before the first, a
+ * validation pass at a third of a step per batch: a forward pass without
+ * the backward and Adam), then the final samples and report. -1 before
+ * the first step. */
+static double seconds_left(const train_run *r) {
+    long done = r->progress.step - r->first_step;
+    if (done <= 0)
+        return -1;
+    double step_s = (now_seconds() - r->loop_start - r->epoch_end_seconds) / (double)done;
+    double end_s = r->epoch_ends > 0 ? r->epoch_end_seconds / r->epoch_ends
+                                     : (double)r->data.split.nval / r->o.batch * step_s / 3;
+    return (double)(total_steps(r) - r->progress.step + FINISH_STEPS) * step_s +
+           (double)epoch_ends_left(r) * end_s;
+}
+
 static void show_step(train_run *r, progress *pg, const vae_step_out *out, float beta,
                       double images_per_s, int force) {
-    char text[256];
-    long epoch = (r->progress.step - 1) / r->progress.steps_per_epoch + 1;
-    snprintf(text, sizeof text,
-             "epoch %ld/%d step %ld/%ld loss %.2f (recon %.2f kl %.2f) beta %.3f %.0f img/s",
-             epoch, r->o.epochs, r->progress.step, total_steps(r), out->loss,
-             out->recon, out->kl, beta, images_per_s);
-    progress_update(pg, r->progress.step, total_steps(r), text, force);
+    char epoch[32], step[48], loss[32], terms[64], b[32], rate[32];
+    snprintf(epoch, sizeof epoch, "epoch %ld/%d", (r->progress.step - 1) / r->progress.steps_per_epoch + 1,
+             r->o.epochs);
+    snprintf(step, sizeof step, "step %ld/%ld", r->progress.step, total_steps(r));
+    snprintf(loss, sizeof loss, "loss %.2f", out->loss);
+    snprintf(terms, sizeof terms, "(recon %.2f, kl %.2f)", out->recon, out->kl);
+    snprintf(b, sizeof b, "beta %.3f", beta);
+    snprintf(rate, sizeof rate, "%.0f img/s", images_per_s);
+    /* ranks: what is dropped first in a narrow terminal is the highest */
+    const progress_field fields[] = {{epoch, 3}, {step, 0}, {loss, 2}, {terms, 6}, {b, 5}, {rate, 5}};
+    progress_show(pg, fields, (int)(sizeof fields / sizeof fields[0]), seconds_left(r), force);
 }
 
 /* Whether the state after step k (0-based) must be seen whole: a
@@ -305,6 +348,7 @@ static int at_boundary(train_run *r, const char *dir, progress *pg, long epoch, 
     const long spe = r->progress.steps_per_epoch;
     int epoch_done = r->progress.step % spe == 0, last = r->progress.step == total_steps(r);
     int status = 0;
+    double t0 = now_seconds();
     if (epoch_done)
         status = epoch_grid(r, dir, (int)epoch + 1);
     if (status == 0 && (epoch_done || last)) {
@@ -312,7 +356,12 @@ static int at_boundary(train_run *r, const char *dir, progress *pg, long epoch, 
         status = train_data_validate(&r->data, &r->trainer, r->progress.step, spe, beta, r->quiet);
     }
     fflush(r->log);
-    return status == 0 ? save(r, dir) : status;
+    status = status == 0 ? save(r, dir) : status;
+    if (epoch_done || last) {
+        r->epoch_end_seconds += now_seconds() - t0;
+        r->epoch_ends++;
+    }
+    return status;
 }
 
 /* The loop: one step per batch, pipelined; a log row per step, a checkpoint
@@ -325,6 +374,8 @@ static int train_loop(train_run *r, const char *dir) {
     progress_resume(&pg, first_step);
     int status = 0;
     double t0 = now_seconds();
+    r->loop_start = t0;
+    r->first_step = first_step;
     while (status == 0) {
         status = fill_pipeline(r, &next);
         if (status != 0 || r->trainer.in_flight == 0)
@@ -369,6 +420,97 @@ static int train_loop(train_run *r, const char *dir) {
     return status;
 }
 
+/* The device: --device and --threads when given; else, resuming, the one
+ * the run last trained on (sessions.csv); else the default. */
+static vae_backend *open_device(train_run *r, const char *dir) {
+    char err[600];
+    if (cli_device_parse("train", &r->device, &r->dev) != 0)
+        return NULL;
+    int own = 0;
+    if (r->resume && !r->device.device && !r->device.threads) {
+        int found = train_session_last_device(dir, &r->dev, err, sizeof err);
+        if (found < 0) {
+            fprintf(stderr, "vae-vk train: %s\n", err);
+            return NULL;
+        }
+        own = found == 0;
+    }
+    r->dev = vae_device_resolve(r->dev);
+    vae_backend *be = vae_device_open(r->dev, err, sizeof err);
+    if (!be)
+        fprintf(stderr, "vae-vk train: %s%s\n", err,
+                own ? " (the device this run trained on: --device chooses another)" : "");
+    else if (!r->quiet)
+        fprintf(stderr, "vae-vk train: device: %s%s\n", be->name, own ? " (the run's own)" : "");
+    return be;
+}
+
+/* The whole configuration, in a few lines, before the first step. */
+static void say_plan(const train_run *r, const char *dir) {
+    const vae_train_options *o = &r->o;
+    const train_data *d = &r->data;
+    char channels[64];
+    vae_channels_format(o->model.channels, channels, sizeof channels);
+    fprintf(stderr, "vae-vk train: model: channels %s, latent %d, %.2fM float32 parameters\n", channels,
+            o->model.latent, r->trainer.lay.table.count / 1e6);
+    if (d->ds->unbounded) /* validation faces are drawn past the training set's */
+        fprintf(stderr, "vae-vk train: data: %s, and %ld more for validation\n", d->ds->description,
+                d->split.nval);
+    else
+        fprintf(stderr, "vae-vk train: data: %s: %ld to train on, %ld for validation\n", d->ds->description,
+                d->split.ntrain, d->split.nval);
+    char cap[64] = "";
+    if (o->max_steps > 0 && o->max_steps < (long)o->epochs * r->progress.steps_per_epoch)
+        snprintf(cap, sizeof cap, ", stopping at step %ld", o->max_steps);
+    fprintf(stderr, "vae-vk train: schedule: %d epochs of %ld steps (batch %d)%s, Adam lr %g\n", o->epochs,
+            r->progress.steps_per_epoch, o->batch, cap, (double)o->lr);
+    if (o->anneal_epochs > 0)
+        fprintf(stderr, "vae-vk train: beta (the KL weight): 0 -> %g over the first %g epochs\n",
+                (double)o->beta_max, (double)o->anneal_epochs);
+    else
+        fprintf(stderr, "vae-vk train: beta (the KL weight): %g from the first step\n", (double)o->beta_max);
+    if (r->progress.step > 0)
+        fprintf(stderr, "vae-vk train: resuming %s at step %ld of %ld\n", dir, r->progress.step, total_steps(r));
+    fprintf(stderr, "vae-vk train: saving to %s every epoch, every %ld steps and on Ctrl-C\n", dir,
+            o->checkpoint_every);
+}
+
+/* After the last step: new faces from the final model and the report,
+ * then where everything is. A report that fails is a warning: the training
+ * itself succeeded. */
+static int finish(train_run *r, const char *dir, double started) {
+    char path[1100], err[600];
+    if (!r->quiet)
+        fprintf(stderr, "vae-vk train: drawing the final samples and the report\n");
+    snprintf(path, sizeof path, "%s/%s", dir, RUN_SAMPLES);
+    int n = r->o.batch < 64 ? r->o.batch : 64;
+    if (write_sample_grid(&r->trainer, r->o.seed, 1.0f, n, 8, 2, path, err, sizeof err) != 0)
+        return fail_keeping(r, dir, err);
+    fflush(r->log);
+    int report = viz_report_write(dir, &r->trainer, &r->o, &r->progress, err, sizeof err);
+    if (report != 0)
+        fprintf(stderr, "vae-vk train: warning: no report.html: %s\n", err);
+    if (r->quiet)
+        return 0;
+    char took[32], waited[96] = "";
+    format_duration(now_seconds() - started, took, sizeof took);
+    snprintf(waited, sizeof waited, " (%.1f s of it waiting for data)", train_data_wait_seconds(&r->data));
+    fprintf(stderr, "vae-vk train: done: step %ld of %ld after %s%s", r->progress.step, total_steps(r), took,
+            waited);
+    if (r->data.val_step > 0)
+        fprintf(stderr, "; validation loss %.2f", r->data.val_loss);
+    fputc('\n', stderr);
+    snprintf(path, sizeof path, "%s/%s", dir, RUN_CHECKPOINT);
+    cli_wrote("train", path, "the trained model");
+    snprintf(path, sizeof path, "%s/%s", dir, RUN_SAMPLES);
+    cli_wrote("train", path, "%d new faces", n);
+    if (report == 0) {
+        snprintf(path, sizeof path, "%s/%s", dir, REPORT_FILE);
+        cli_wrote("train", path, "open it in a browser");
+    }
+    return 0;
+}
+
 static int open_data(train_run *r, const char *dir) {
     if (train_data_open(&r->data, &r->o, dir, r->quiet) != 0)
         return -1;
@@ -395,8 +537,9 @@ int cmd_train(int argc, char **argv) {
     char err[600];
     vae_backend *be = NULL;
     int started = 0; /* the training loop ran: the run directory stays whatever happens */
-    /* the device first: a bad --device or batch leaves no run directory behind */
-    if (prepare_state(&r, &dir) != 0 || !(be = cli_open_backend("train", &r.device, r.quiet)))
+    double start_time = now_seconds();
+    /* a bad --device or batch removes the run directory it made (run_dir_release) */
+    if (prepare_state(&r, &dir) != 0 || !(be = open_device(&r, dir)))
         goto fail;
     if (vae_trainer_init(&r.trainer, be, &r.o.model, r.o.batch, r.o.seed, r.o.lr, r.o.flip) != 0) {
         fprintf(stderr, "vae-vk train: %s\n", be->error);
@@ -426,20 +569,20 @@ int cmd_train(int argc, char **argv) {
     if (train_data_start(&r.data, &r.o, dir, r.progress.step) != 0)
         goto fail;
     if (!r.quiet)
-        fprintf(stderr, "vae-vk train: %s (%ld train, %ld validation), %ld steps per epoch, into %s\n",
-                r.data.ds->description, r.data.split.ntrain, r.data.split.nval,
-                r.progress.steps_per_epoch, dir);
+        say_plan(&r, dir);
+    if (train_session_begin(&r.session, dir, r.progress.step, &r.dev, err, sizeof err) != 0) {
+        fprintf(stderr, "vae-vk train: %s\n", err);
+        goto fail;
+    }
+    r.session_open = 1;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     started = 1;
     status = train_loop(&r, dir);
     if (status < 0)
         status = 1; /* the loop has said why; -1 would exit with 255 */
-    if (status == 0) { /* a report that fails is a warning: the training itself succeeded */
-        fflush(r.log);
-        if (viz_report_write(dir, &r.trainer, &r.o, &r.progress, err, sizeof err) != 0)
-            fprintf(stderr, "vae-vk train: warning: no report.html: %s\n", err);
-    }
+    if (status == 0 && finish(&r, dir, start_time) != 0)
+        status = 1;
     goto done;
 fail:
     status = 1;
@@ -452,7 +595,8 @@ done:
     vae_trainer_free(&r.trainer);
     if (be)
         be->vt->destroy(be);
-    train_data_close(&r.data, r.quiet);
+    train_data_close(&r.data);
+    train_session_free(&r.session);
     free(r.params);
     free(r.m);
     free(r.v);

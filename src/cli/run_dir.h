@@ -8,6 +8,7 @@
 
 #define RUN_CHECKPOINT "checkpoint.safetensors"
 #define RUN_LOG "log.csv"
+#define RUN_SAMPLES "samples.png" /* new faces from the final model */
 #define RUN_LOG_HEADER "step,epoch,beta,loss,recon,kl,images_per_s"
 #define RUN_LOCK ".lock"
 

@@ -87,17 +87,21 @@ int train_data_validate(train_data *d, vae_trainer *t, long step, long steps_per
         fprintf(stderr, "vae-vk train: cannot write %s: %s%s\n", RUN_VAL_LOG, strerror(e), file_write_hint(e));
         return -1;
     }
+    d->val_step = step;
+    d->val_loss = loss;
+    d->val_recon = recon;
+    d->val_kl = kl;
     if (!quiet)
-        fprintf(stderr, "vae-vk train: validation after epoch %ld step %ld: loss %.2f (recon %.2f "
-                        "kl %.2f) on %ld held-out images\n", epoch, step, loss, recon, kl,
-                d->split.nval);
+        fprintf(stderr, "vae-vk train: epoch %ld: validation loss %.2f (recon %.2f, kl %.2f)\n", epoch, loss,
+                recon, kl);
     return 0;
 }
 
-void train_data_close(train_data *d, int quiet) {
-    if (d->loader && !quiet && vae_loader_batches(d->loader) > 0)
-        fprintf(stderr, "vae-vk train: waited %.2f s in all for %ld batches from the loader\n",
-                vae_loader_wait_seconds(d->loader), vae_loader_batches(d->loader));
+double train_data_wait_seconds(const train_data *d) {
+    return d->loader ? vae_loader_wait_seconds(d->loader) : 0;
+}
+
+void train_data_close(train_data *d) {
     vae_loader_stop(d->loader);
     if (d->val_log)
         fclose(d->val_log);

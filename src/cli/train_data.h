@@ -17,6 +17,8 @@ typedef struct {
     vae_loader *loader;
     FILE *val_log;
     uint8_t *val_pixels; /* (batch, 64, 64, 3) */
+    long val_step;       /* the step of the last validation this process ran; 0: none */
+    double val_loss, val_recon, val_kl;
 } train_data;
 
 /* Opens o->data (a folder's cache may go in run_dir) and splits it.
@@ -32,7 +34,9 @@ const uint8_t *train_data_next(train_data *d);
  * there is no validation set). 0, or -1 after printing one line. */
 int train_data_validate(train_data *d, vae_trainer *t, long step, long steps_per_epoch,
                         float beta, int quiet);
-/* Stops the loader; says how long training waited for data unless quiet. */
-void train_data_close(train_data *d, int quiet);
+/* Seconds training waited for the loader so far. */
+double train_data_wait_seconds(const train_data *d);
+/* Stops the loader and closes everything. */
+void train_data_close(train_data *d);
 
 #endif
