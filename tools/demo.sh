@@ -1,9 +1,9 @@
 #!/bin/sh
 # The main job: train the seed's full model (channels 32,64,128,256, latent
-# 128, beta annealed from 0 to 1) on the built-in synthetic faces, then draw
-# a grid of new faces. On a GPU it trains the default run (10 epochs of
-# 20,000 faces, under a minute); on the CPU backend 7 epochs of 16,000
-# faces, about 6 minutes on two cores.
+# 128, beta annealed from 0 to 1) on the built-in synthetic faces; train
+# ends with a grid of new faces and the run report. On a GPU it trains the
+# default run (10 epochs of 20,000 faces, under a minute); on the CPU
+# backend 7 epochs of 16,000 faces, about 6 minutes on two cores.
 #   tools/demo.sh [RUN_DIR]      (default runs/demo)
 set -eu
 cd "$(dirname "$0")/.."
@@ -21,6 +21,5 @@ else
     echo "demo: (7 epochs of 16,000 synthetic faces, beta 0 -> 1 over 2 epochs; about 6 minutes on 2 cores)"
     "$vae" train --device cpu --out "$run" --epochs 7 --synthetic-count 16000 --anneal-epochs 2
 fi
-"$vae" sample --checkpoint "$run" --n 64 --scale 2 --out "$run/samples.png"
-echo "demo: new faces in $run/samples.png; open $run/report.html in a browser for the loss curves,"
-echo "demo: reconstructions, traversals and the per-epoch grids"
+echo "demo: new faces in $run/samples.png; open $run/report.html in a browser for the"
+echo "demo: loss curves, reconstructions, traversals and the per-epoch grids"
