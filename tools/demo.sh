@@ -14,12 +14,11 @@ if [ -f "$run/checkpoint.safetensors" ]; then
     echo "demo: $run already holds a run; continuing it"
     "$vae" train --resume "$run"
 elif "$vae" devices 2>/dev/null | grep -q '^default device: [0-9]'; then
-    echo "demo: a GPU is present: training the full model (channels 32,64,128,256, latent 128)"
+    echo "demo: a GPU is present: training the full model (under a minute)"
     "$vae" train --out "$run"
 else
-    echo "demo: no GPU: training the full model (channels 32,64,128,256, latent 128) on the CPU backend"
-    echo "demo: (7 epochs of 16,000 synthetic faces, beta 0 -> 1 over 2 epochs; about 6 minutes on 2 cores)"
+    echo "demo: no GPU: training the full model on the CPU backend (6 min on 2 cores)"
     "$vae" train --device cpu --out "$run" --epochs 7 --synthetic-count 16000 --anneal-epochs 2
 fi
-echo "demo: new faces in $run/samples.png; open $run/report.html in a browser for the"
-echo "demo: loss curves, reconstructions, traversals and the per-epoch grids"
+echo "demo: done. Open $run/report.html in a browser: loss curves, new faces"
+echo "demo: ($run/samples.png), reconstructions, traversals, per-epoch grids"

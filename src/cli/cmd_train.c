@@ -451,7 +451,7 @@ static void say_plan(const train_run *r, const char *dir) {
     const train_data *d = &r->data;
     char channels[64];
     vae_channels_format(o->model.channels, channels, sizeof channels);
-    fprintf(stderr, "vae-vk train: model: channels %s, latent %d, %.2fM float32 parameters\n", channels,
+    fprintf(stderr, "vae-vk train: model: channels %s, latent %d, %.2fM float32 params\n", channels,
             o->model.latent, r->trainer.lay.table.count / 1e6);
     if (d->ds->unbounded) /* validation faces are drawn past the training set's */
         fprintf(stderr, "vae-vk train: data: %s, and %ld more for validation\n", d->ds->description,

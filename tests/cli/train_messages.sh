@@ -18,7 +18,7 @@ echo "-- a fresh run: the configuration first"
 # shellcheck disable=SC2086
 expect_ok train $TINY --steps 12 --out "$TMP/run"
 check "device: $(line 1)" [ "$(line 1)" = "vae-vk train: device: cpu: $(sed -n 's/.*device: cpu: //p' "$TMP/err" | head -n 1)" ]
-check "model: $(line 2)" has "$TMP/err" "^vae-vk train: model: channels 4,8,8,16, latent 8, 0.0[0-9]M float32 parameters$"
+check "model: $(line 2)" has "$TMP/err" "^vae-vk train: model: channels 4,8,8,16, latent 8, 0.0[0-9]M float32 params$"
 check "data, not a miscount: $(line 3)" \
     has "$TMP/err" "^vae-vk train: data: synthetic faces (64, seed 1), and 3 more for validation$"
 check "schedule: $(line 4)" \
