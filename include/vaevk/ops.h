@@ -104,6 +104,14 @@ void adam_update(float *p, const float *g, float *m, float *v, int n,
 void adam_step_scalars(double lr, double b1, double b2, long step,
                        float *step_size, float *inv_sqrt_bc2);
 
+/* The log-density of the mixture (1/N) Σ_n N(mu_n, diag(exp(log_var_n))) at
+ * each of S points (the aggregate posterior, src/viz/aggregate.h):
+ * out[s] = log((1/N) Σ_n exp(-0.5 Σ_L [(z_s - mu_n)² exp(-log_var_n) + log_var_n + log 2π])),
+ * a log-sum-exp over n; -inf where every Gaussian gives 0. */
+void aggregate_log_density(float *out, const float *z, const float *mu, const float *log_var,
+                           int S, int N, int L);
+// out (S), z (S,L), mu (N,L), log_var (N,L)
+
 /* Input conversion: pixels (B,64,64,3) uint8 NHWC -> x (B,3,64,64) in
  * [-1,1] NCHW, x = u/127.5 - 1, mirrored left-right where flip[b] != 0
  * (flip may be NULL for none). S is the image side. */

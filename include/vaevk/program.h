@@ -60,6 +60,10 @@ typedef enum {
     VAE_OP_LOSS_REDUCE,
     /* t: p, g, m, v, step_in                d: n        f: 1-b1, 1-b2, eps */
     VAE_OP_ADAM,
+    /* t: out (S), z (S,L), mu (N,L), log_var (N,L)   d: S, N, L
+     * out[s] = log of the mixture (1/N) Σ_n N(z_s; mu_n, exp(log_var_n)):
+     * the aggregate posterior's log-density (src/viz/aggregate.h) */
+    VAE_OP_AGGREGATE_LOG_DENSITY,
     VAE_OP_COUNT
 } vae_op_kind;
 

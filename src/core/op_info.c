@@ -41,6 +41,8 @@ static const vae_op_info info[VAE_OP_COUNT] = {
     [VAE_OP_MSE_BWD] = EACH("mse_backward", "B N", 3, 2, 1, 0),
     [VAE_OP_LOSS_REDUCE] = SUM("loss_reduce", "B", 4, 1),
     [VAE_OP_ADAM] = EACH("adam", "n", 5, 1, 1 | 4 | 8, 0),
+    /* a reduction of N·L terms per point, not a layer's product; exp and log make it inexact */
+    [VAE_OP_AGGREGATE_LOG_DENSITY] = SUM("aggregate_log_density", "S N L", 4, 3),
 };
 
 const vae_op_info *vae_op_info_of(vae_op_kind kind) {
@@ -132,6 +134,10 @@ static void other_size(vae_op_kind k, const uint64_t *d, uint64_t w[VAE_OP_MAX_T
     case VAE_OP_KL_BWD: set5(w, bn, bn, bn, bn, S); break;
     case VAE_OP_MSE_BWD: set5(w, bn, bn, bn, 0, 0); break;
     case VAE_OP_LOSS_REDUCE: set5(w, 3, d[0], d[0], S, 0); *terms = d[0]; break; /* loss, recon, kl */
+    case VAE_OP_AGGREGATE_LOG_DENSITY:
+        set5(w, d[0], d[0] * d[2], d[1] * d[2], d[1] * d[2], 0);
+        *terms = d[1] * d[2];
+        break;
     default: set5(w, n, n, n, n, S); break; /* VAE_OP_ADAM */
     }
     *work = k == VAE_OP_LOSS_REDUCE ? 1 : w[0];

@@ -59,6 +59,12 @@ const selftest_case selftest_cases[] = {
      * 0.1: the second case's eps is of that size, so the eps term counts */
     {VAE_OP_ADAM, {999}, {0.1f, 0.001f, 1e-8f}, 1},
     {VAE_OP_ADAM, {1001}, {0.1f, 0.001f, 0.05f}, 1},
+    /* d: S, N, L. One of each; then no size a multiple of the tiles (4 or 64
+     * points, 64 Gaussians, 8 dimensions); then more points than one
+     * workgroup takes, with NaN and ±Inf among the points (see fill_floats) */
+    {VAE_OP_AGGREGATE_LOG_DENSITY, {1, 1, 1}, {0}, 0},
+    {VAE_OP_AGGREGATE_LOG_DENSITY, {7, 67, 13}, {0}, 0},
+    {VAE_OP_AGGREGATE_LOG_DENSITY, {70, 131, 19}, {0}, 1},
 };
 const int selftest_case_count = (int)(sizeof selftest_cases / sizeof selftest_cases[0]);
 
@@ -93,9 +99,13 @@ static float uniform(uint64_t *s, float lo, float hi) {
  * tanh over both saturated tails. */
 static void fill_floats(const selftest_case *c, int k, float *x, uint32_t n, uint64_t *rng) {
     vae_op_kind kind = c->kind;
+    const int aggregate = kind == VAE_OP_AGGREGATE_LOG_DENSITY;
     int log_var = (kind == VAE_OP_REPARAM_FWD && k == 2) || (kind == VAE_OP_REPARAM_BWD && k == 3) ||
-                  (kind == VAE_OP_KL_FWD && k == 2) || (kind == VAE_OP_KL_BWD && k == 3);
+                  (kind == VAE_OP_KL_FWD && k == 2) || (kind == VAE_OP_KL_BWD && k == 3) ||
+                  (aggregate && k == 3);
     float lo = log_var ? -3.0f : -1.0f, hi = log_var ? 3.0f : 1.0f;
+    if (aggregate && k == 1) /* points out to where few Gaussians reach */
+        lo = -3.0f, hi = 3.0f;
     if (kind == VAE_OP_ADAM && k == 3)
         lo = 0.0f, hi = 1e-2f;
     if (kind == VAE_OP_TANH_FWD)
@@ -106,6 +116,15 @@ static void fill_floats(const selftest_case *c, int k, float *x, uint32_t n, uin
         return;
     /* no huge finite values: they would dominate Σref² and hide errors elsewhere */
     const float special[] = {NAN, INFINITY, -INFINITY, 0.0f, -0.0f};
+    if (aggregate) {
+        /* special j in point j alone (a NaN point, two that no Gaussian
+         * reaches: -inf), none among the Gaussians: one NaN there would
+         * make every output NaN */
+        const uint32_t L = (uint32_t)c->d[2];
+        for (uint32_t j = 0; j < 5 && k == 1 && j * L + j % L < n; j++)
+            x[j * L + j % L] = special[j];
+        return;
+    }
     for (uint32_t j = 0; j < 5 && 7 * j + (uint32_t)k < n; j++)
         x[7 * j + (uint32_t)k] = special[j];
 }

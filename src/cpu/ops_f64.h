@@ -57,6 +57,9 @@ void adam_update_f64(double *p, const double *g, double *m, double *v, int n,
 void adam_step_scalars_f64(double lr, double b1, double b2, long step,
                            double *step_size, double *inv_sqrt_bc2);
 
+void aggregate_log_density_f64(double *out, const double *z, const double *mu,
+                               const double *log_var, int S, int N, int L);
+
 void input_convert_f64(double *x, const uint8_t *pixels, const uint8_t *flip, int B, int S);
 
 #endif

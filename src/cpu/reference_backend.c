@@ -201,6 +201,9 @@ static uint8_t *flips(const vae_step_in *s, int B) {
             adam_update##SFX(t0, t1, t2, t3, d[0], op->f[0], op->f[1], op->f[2],                 \
                              s->adam_step_size, s->adam_inv_sqrt_bc2);                           \
             break;                                                                               \
+        case VAE_OP_AGGREGATE_LOG_DENSITY:                                                       \
+            aggregate_log_density##SFX(t0, t1, t2, t3, d[0], d[1], d[2]);                        \
+            break;                                                                               \
         case VAE_OP_COUNT: break;                                                                \
         }                                                                                        \
     } while (0)

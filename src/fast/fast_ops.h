@@ -14,4 +14,8 @@ fast_run_fn fast_reduction_op(vae_op_kind kind);
 /* Scratch words a reduction needs. */
 size_t fast_reduction_scratch(const vae_op *op);
 
+/* VAE_OP_AGGREGATE_LOG_DENSITY (fast_aggregate.c) and its scratch words. */
+int fast_aggregate_log_density(fast_backend *f, const fast_step *s);
+size_t fast_aggregate_scratch(const vae_op *op);
+
 #endif

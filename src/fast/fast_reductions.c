@@ -119,6 +119,8 @@ static int mse_forward(fast_backend *f, const fast_step *s) {
 }
 
 size_t fast_reduction_scratch(const vae_op *op) {
+    if (op->kind == VAE_OP_AGGREGATE_LOG_DENSITY)
+        return fast_aggregate_scratch(op);
     /* bias_backward's row sums (or channel sums), as doubles */
     return op->kind == VAE_OP_BIAS_BWD ? 2 * (size_t)op->d[0] * (size_t)op->d[1] : 0;
 }
@@ -128,6 +130,7 @@ fast_run_fn fast_reduction_op(vae_op_kind kind) {
     case VAE_OP_BIAS_BWD: return bias_backward;
     case VAE_OP_KL_FWD: return kl_forward;
     case VAE_OP_MSE_FWD: return mse_forward;
+    case VAE_OP_AGGREGATE_LOG_DENSITY: return fast_aggregate_log_density;
     default: return NULL; /* loss_reduce: B values, the reference's own loop */
     }
 }

@@ -7,7 +7,7 @@
  * it to the device's limits). */
 #define ITEMS() {VK_GRID_ITEMS, 256}
 #define GROUPS() {VK_GRID_GROUPS, 256}
-/* Planned by src/vk/vk_gemm.c, which picks the tile and the grid. */
+/* Planned by src/vk/vk_gemm.c (or vk_plan_aggregate.c), which picks the tile and the grid. */
 #define PLANNED() {VK_GRID_GROUPS, 256}
 
 static const vk_kernel kernels[VAE_OP_COUNT] = {
@@ -38,6 +38,7 @@ static const vk_kernel kernels[VAE_OP_COUNT] = {
     [VAE_OP_MSE_BWD] = ITEMS(),
     [VAE_OP_LOSS_REDUCE] = GROUPS(),
     [VAE_OP_ADAM] = ITEMS(),
+    [VAE_OP_AGGREGATE_LOG_DENSITY] = PLANNED(), /* src/vk/vk_plan_aggregate.c */
 };
 
 const vk_kernel *vk_kernel_get(vae_op_kind kind) {

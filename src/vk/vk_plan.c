@@ -184,5 +184,7 @@ int vk_plan_op(vk_backend *b, const vae_op *ops, int remaining, vk_step *steps, 
     }
     if (op->kind == VAE_OP_BIAS_BWD)
         return vk_plan_bias_bwd(b, op, steps, scratch_words, err, errlen);
+    if (op->kind == VAE_OP_AGGREGATE_LOG_DENSITY)
+        return vk_plan_aggregate(b, op, steps, err, errlen) == 0 ? 1 : -1;
     return plan_simple(b, op, &size, steps, err, errlen) == 0 ? 1 : -1;
 }

@@ -52,5 +52,7 @@ int vk_plan_gemm(vk_backend *b, const vae_op *op, const vk_epilogue *e, vk_step 
                  char *err, size_t errlen);
 int vk_plan_bias_bwd(vk_backend *b, const vae_op *op, vk_step *st, uint64_t *scratch_words,
                      char *err, size_t errlen);
+/* The aggregate posterior's log-density (vk_plan_aggregate.c): one dispatch. */
+int vk_plan_aggregate(vk_backend *b, const vae_op *op, vk_step *st, char *err, size_t errlen);
 
 #endif

@@ -25,6 +25,7 @@
 #include "shaders/mse_bwd.h"
 #include "shaders/loss_reduce.h"
 #include "shaders/adam.h"
+#include "shaders/aggregate_log_density.h"
 
 #define SHADER(kind, name) [VAE_OP_##kind] = {#name, name##_spv, sizeof name##_spv}
 
@@ -47,6 +48,7 @@ const vk_shader vk_shaders[VAE_OP_COUNT] = {
     SHADER(MSE_BWD, mse_bwd),
     SHADER(LOSS_REDUCE, loss_reduce),
     SHADER(ADAM, adam),
+    SHADER(AGGREGATE_LOG_DENSITY, aggregate_log_density),
 };
 
 #define GEMM(name) {#name, name##_spv, sizeof name##_spv}
