@@ -17,6 +17,7 @@ typedef enum {
     VAE_STREAM_DATA = 6,     /* synthetic faces: step = image, index = attribute */
     VAE_STREAM_SPLIT = 7,    /* train/validation split of a dataset */
     VAE_STREAM_TEST = 8,     /* test inputs */
+    VAE_STREAM_ANALYSIS = 9, /* draws of the model's analysis: step = what for (viz/analysis.h) */
 } vae_stream;
 
 /* Philox4x32 with 10 rounds: counter (4 words) and key (2 words) in, 4 words out. */

@@ -15,6 +15,7 @@ static const struct {
     {"reconstruct", cmd_reconstruct, "show images beside their reconstructions"},
     {"interpolate", cmd_interpolate, "decode the path between the codes of two images"},
     {"traverse", cmd_traverse, "sweep the latent dimensions with the most KL, one row each"},
+    {"analyze", cmd_analyze, "the KL term decomposed, active units, ELBO and IWAE bounds, prior holes"},
     {"report", cmd_report, "write RUN_DIR/report.html: curves, samples, traversals"},
     {"dataset", cmd_dataset, "prepare, inspect, preview, export and bench datasets (dataset SUB --help)"},
     {"devices", cmd_devices, "list the Vulkan devices"},

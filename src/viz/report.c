@@ -97,7 +97,7 @@ static int build(report_page *pg, strbuf *page, char *err, size_t errlen) {
     if (report_loss_section(pg, err, errlen) != 0)
         return -1;
     report_epoch_samples_section(pg);
-    if (report_model_sections(pg, err, errlen) != 0)
+    if (report_model_sections(pg, err, errlen) != 0 || report_analysis_sections(pg, err, errlen) != 0)
         return -1;
     report_config_section(pg);
     report_heading(pg, "images", "Images in this report");

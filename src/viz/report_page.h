@@ -1,6 +1,6 @@
 /* Internal to the report: the page being built, and the sections that
  * fill it (report.c, report_run.c, report_samples.c, report_log.c,
- * report_model.c, report_attributes.c). */
+ * report_model.c, report_attributes.c, report_analysis.c). */
 #ifndef VAEVK_VIZ_REPORT_PAGE_H
 #define VAEVK_VIZ_REPORT_PAGE_H
 
@@ -44,6 +44,8 @@ int report_loss_section(report_page *pg, char *err, size_t errlen);
 void report_epoch_samples_section(report_page *pg);
 void report_config_section(report_page *pg);
 int report_model_sections(report_page *pg, char *err, size_t errlen);
+/* The model analysed on held-out images (report_analysis.c). */
+int report_analysis_sections(report_page *pg, char *err, size_t errlen);
 /* Synthetic data only: which generator attributes the top dimensions of
  * order follow, from the codes mu of faces 0..n-1 of the run's seed. */
 void report_attribute_section(report_page *pg, const float *mu, int n, int L, const int *order,
