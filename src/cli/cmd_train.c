@@ -15,6 +15,7 @@
 #include "cli/run_dir.h"
 #include "cli/data_open.h"
 #include "cli/train_data.h"
+#include "cli/train_request.h"
 #include "cli/train_session.h"
 #include "cli/wrote.h"
 #include "io/file_write.h"
@@ -37,7 +38,7 @@ typedef struct {
     cli_device device;       /* as given */
     vae_device dev;          /* as opened: for a resumed run, the run's own unless given */
     int quiet;
-    int seen[32];            /* the training options given on the command line */
+    int seen[TRAIN_MAX_OPTIONS]; /* the training options given (train_request.given) */
     float *params, *m, *v;   /* host copies for checkpoints */
     run_claim claim;         /* the run directory, held from start to end */
     long saved_step;         /* the step of the last checkpoint written (-1: none) */
@@ -61,76 +62,34 @@ static const char usage[] =
     "[--out RUN_DIR | --resume RUN_DIR] [--device cpu|reference|N] [--epochs N] [--steps N] [--batch N] ...\n"
     "Trains the VAE; RUN_DIR gets checkpoint.safetensors, log.csv and a sample grid per epoch.";
 
-#define MAX_SPECS 32
-
-/* The arg_spec of a training option: numbers straight into r->o with the
- * table's range (the parser's own messages), the rest as text. */
-static arg_spec option_spec(train_run *r, const vae_train_option *opt, const char **text, int *flag) {
-    void *at = (char *)&r->o + opt->offset;
-    switch (opt->type) {
-    case VAE_OPTION_INT: return (arg_spec){opt->flag, ARG_INT, at, opt->min, opt->max, opt->help, 0};
-    case VAE_OPTION_LONG: /* the command line counts from 1: 0 is only a checkpoint's "no cap" */
-        return (arg_spec){opt->flag, ARG_LONG, at, opt->min > 1 ? opt->min : 1, opt->max, opt->help, 0};
-    case VAE_OPTION_U64: return (arg_spec){opt->flag, ARG_U64, at, 1, 0, opt->help, 0};
-    case VAE_OPTION_FLOAT: return (arg_spec){opt->flag, ARG_FLOAT, at, opt->min, opt->max, opt->help, 0};
-    case VAE_OPTION_FLIP: return (arg_spec){opt->flag, ARG_FLAG, flag, 1, 0, opt->help, 0};
-    default: return (arg_spec){opt->flag, ARG_STRING, text, 1, 0, opt->help, 0};
-    }
-}
-
 /* Every training option from vaevk/train_options.h, then train's own. */
-static int parse(train_run *r, int argc, char **argv) {
-    const int nopt = vae_train_option_count;
-    const char *text[MAX_SPECS] = {0};
-    int flag[MAX_SPECS] = {0};
-    arg_spec specs[MAX_SPECS];
-    int n = 0;
+static int parse(train_request *q, int argc, char **argv) {
     char resume_help[200] = "continue the run in this directory; only";
-    for (int i = 0; i < nopt && n < MAX_SPECS - 6; i++) {
-        specs[n++] = option_spec(r, &vae_train_option_table[i], &text[i], &flag[i]);
+    for (int i = 0; i < vae_train_option_count; i++)
         if (vae_train_option_table[i].resumable)
             snprintf(resume_help + strlen(resume_help), sizeof resume_help - strlen(resume_help), " --%s",
                      vae_train_option_table[i].flag);
-    }
     snprintf(resume_help + strlen(resume_help), sizeof resume_help - strlen(resume_help), " may change");
-    arg_spec own[] = {
-        {"out", ARG_STRING, &r->out, 1, 0, "run directory to create (default runs/train)", 0},
-        {"resume", ARG_STRING, &r->resume, 1, 0, resume_help, 0},
-        CLI_DEVICE_SPECS(&r->device),
-        {"quiet", ARG_FLAG, &r->quiet, 1, 0, "no progress output", 0},
+    const arg_spec own[] = {
+        {"out", ARG_STRING, &q->out, 1, 0, "run directory to create (default runs/train)", 0},
+        {"resume", ARG_STRING, &q->resume, 1, 0, resume_help, 0},
+        CLI_DEVICE_SPECS(&q->device),
+        {"quiet", ARG_FLAG, &q->quiet, 1, 0, "no progress output", 0},
     };
-    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
-        specs[n++] = own[i];
-    int status = args_parse("train", usage, specs, n, argc, argv, NULL, 0, NULL);
+    int status = train_request_parse(q, "train", usage, NULL, own, (int)(sizeof own / sizeof own[0]), argc, argv);
     if (status != 0)
         return status;
-    if (r->out && r->resume) {
+    if (q->out && q->resume) {
         fprintf(stderr, "vae-vk train: give --out or --resume, not both\n");
         return -1;
     }
-    for (int i = 0; i < nopt; i++) {
-        const vae_train_option *opt = &vae_train_option_table[i];
-        if (!specs[i].seen)
-            continue;
-        if (r->resume && !opt->resumable) {
+    for (int i = 0; i < vae_train_option_count; i++)
+        if (q->resume && q->given[i] && !vae_train_option_table[i].resumable) {
             /* the architecture, data and optimiser come from the checkpoint */
             fprintf(stderr, "vae-vk train: --%s cannot change when resuming: it is fixed by the run's "
-                            "checkpoint\n", opt->flag);
+                            "checkpoint\n", vae_train_option_table[i].flag);
             return -1;
         }
-        char err[300];
-        if (opt->type == VAE_OPTION_FLIP)
-            r->o.flip = 0;
-        else if (text[i] && vae_train_option_parse(opt, text[i], &r->o, err, sizeof err) != 0) {
-            int quote = opt->type != VAE_OPTION_CROP;
-            fprintf(stderr, "vae-vk train: --%s %s%s%s %s\n", opt->flag, quote ? "'" : "", text[i], quote ? "'" : "",
-                    err);
-            return -1;
-        }
-        if (opt->type == VAE_OPTION_DATA && cli_data_spec("train", text[i], r->o.data, sizeof r->o.data) != 0)
-            return -1;
-        r->seen[i] = 1;
-    }
     return 0;
 }
 
@@ -525,14 +484,27 @@ static int open_data(train_run *r, const char *dir) {
 }
 
 int cmd_train(int argc, char **argv) {
+    train_request q;
+    train_request_init(&q);
+    int status = parse(&q, argc, argv);
+    if (status != 0)
+        return status > 0 ? 0 : 2;
+    return train_request_run(&q);
+}
+
+int train_request_run(const train_request *q) {
     train_run r;
     memset(&r, 0, sizeof r);
     r.claim.fd = -1;
     r.saved_step = -1;
-    vae_train_options_default(&r.o);
-    int status = parse(&r, argc, argv);
-    if (status != 0)
-        return status > 0 ? 0 : 2;
+    r.o = q->o;
+    memcpy(r.seen, q->given, sizeof r.seen);
+    r.out = q->out;
+    r.resume = q->resume;
+    r.device = q->device;
+    r.quiet = q->quiet;
+    stop_requested = 0;
+    int status = 0;
     const char *dir = NULL;
     char err[600];
     vae_backend *be = NULL;
@@ -601,5 +573,8 @@ done:
     free(r.m);
     free(r.v);
     run_dir_release(&r.claim, status != 0 && !started);
+    /* Ctrl-C after this run ends stops the caller (a sweep) at once */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     return status;
 }
