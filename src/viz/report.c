@@ -79,7 +79,7 @@ void report_config_section(report_page *pg) {
     sb_puts(b, "</table>\n");
 }
 
-static const char style[] =
+const char report_style[] =
     "body{font-family:sans-serif;margin:24px;max-width:1100px;" /* PAGE_WIDTH */
     "color:#222;background:#fafafa}"
     "h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ccc}"
@@ -106,7 +106,7 @@ static int build(report_page *pg, strbuf *page, char *err, size_t errlen) {
     sb_puts(page, "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
             "<title>vae-vk run report: ");
     sb_escape(page, pg->dir);
-    sb_printf(page, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>vae-vk run report: ", style);
+    sb_printf(page, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>vae-vk run report: ", report_style);
     sb_escape(page, pg->dir);
     sb_printf(page, "</h1>\n<p>Written by vae-vk %s after step %ld.</p>\n"
               "<nav id='contents'><b>Contents</b>\n<ol>\n%s</ol>\n</nav>\n", VAEVK_VERSION,

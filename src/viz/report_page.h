@@ -22,6 +22,9 @@ typedef struct {
     const vae_train_progress *p;
 } report_page;
 
+/* The pages' style sheet (report.c), shared by sweep.html. */
+extern const char report_style[];
+
 /* An <img> with id, alt and a data: URI, shown `zoom` times its size (0:
  * the largest whole zoom that fits the page), and its entry in the list of
  * images. */
