@@ -9,6 +9,7 @@ int cmd_interpolate(int argc, char **argv);
 int cmd_traverse(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 int cmd_check_reference(int argc, char **argv);
 int cmd_dataset(int argc, char **argv);
 int cmd_devices(int argc, char **argv);

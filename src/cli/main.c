@@ -17,6 +17,7 @@ static const struct {
     {"traverse", cmd_traverse, "sweep the latent dimensions with the most KL, one row each"},
     {"analyze", cmd_analyze, "the KL term decomposed, active units, ELBO and IWAE bounds, prior holes"},
     {"report", cmd_report, "write RUN_DIR/report.html: curves, samples, traversals"},
+    {"sweep", cmd_sweep, "train one model per beta and ramp, then compare them in DIR/sweep.html"},
     {"dataset", cmd_dataset, "prepare, inspect, preview, export and bench datasets (dataset SUB --help)"},
     {"devices", cmd_devices, "list the Vulkan devices"},
     {"check-reference", cmd_check_reference, "run a PyTorch reference step and compare"},
