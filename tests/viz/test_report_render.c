@@ -1,7 +1,8 @@
 /* The report renders: headless Chromium loads a tiny run's report.html and
  * takes a screenshot, which must not be blank (many distinct colours, much
- * of the page not background). Without Chromium the test says so and exits
- * 77, meson's skip. $VAEVK is the vae-vk to run. */
+ * of the page not background). With the argument `sweep`, the same for the
+ * sweep.html of a tiny 2-run sweep. Without Chromium the test says so and
+ * exits 77, meson's skip. $VAEVK is the vae-vk to run. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,7 +43,8 @@ static void measure(const uint8_t *px, int w, int h, long *colours, double *ink)
     *ink = (double)differ / ((double)w * h);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    int sweep = argc > 1 && strcmp(argv[1], "sweep") == 0;
     const char *vaevk = getenv("VAEVK"), *chromium = find_chromium();
     if (!chromium) {
         printf("SKIP: no chromium on PATH, so the report's rendering is not checked "
@@ -58,15 +60,17 @@ int main(void) {
         printf("FAIL  cannot create a temporary directory\n");
         return 1;
     }
-    snprintf(cmd, sizeof cmd, "'%s' train --out %s/run --device cpu --channels 4,8,8,8 --latent 8 "
-             "--batch 8 --synthetic-count 64 --epochs 2 --anneal-epochs 1 --quiet", vaevk, dir);
-    CHECK(system(cmd) == 0, "tiny training run in %s (it writes report.html)", dir);
+    const char *page = sweep ? "run/sweep.html" : "run/report.html";
+    snprintf(cmd, sizeof cmd, "'%s' %s --out %s/run --device cpu --channels 4,8,8,8 --latent 8 "
+             "--batch 8 --synthetic-count 64 --epochs 2 --anneal-epochs 1 --quiet%s", vaevk,
+             sweep ? "sweep" : "train", dir, sweep ? " --beta 0,1" : "");
+    CHECK(system(cmd) == 0, "tiny %s in %s (it writes %s)", sweep ? "sweep" : "training run", dir, page);
     snprintf(shot, sizeof shot, "%s/shot.png", dir);
     /* root needs --no-sandbox; the rest keeps Chromium off the network */
     snprintf(cmd, sizeof cmd, "timeout 120 %s --headless --no-sandbox --disable-gpu --disable-quic "
              "--no-first-run --disable-background-networking --disable-component-update "
              "--disable-sync --user-data-dir=%s/profile --screenshot=%s --window-size=1200,2000 "
-             "file://%s/run/report.html > %s/chromium.log 2>&1", chromium, dir, shot, dir, dir);
+             "file://%s/%s > %s/chromium.log 2>&1", chromium, dir, shot, dir, page, dir);
     int rc = system(cmd);
     CHECK(rc == 0, "%s took a screenshot (exit %d; its output is in %s/chromium.log)", chromium, rc, dir);
     int w = 0, h = 0, c;
@@ -84,6 +88,6 @@ int main(void) {
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (failures == 0 && system(cmd) != 0)
         printf("could not remove %s\n", dir);
-    printf("%s\n", failures ? "FAILED" : "the report renders");
+    printf("%s\n", failures ? "FAILED" : sweep ? "the sweep's page renders" : "the report renders");
     return failures ? 1 : 0;
 }
