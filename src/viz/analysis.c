@@ -27,6 +27,13 @@ void viz_mu_variance(double *var, const float *mu, int n, int L) {
     }
 }
 
+int viz_count_active(const double *mu_var, int L) {
+    int active = 0;
+    for (int d = 0; d < L; d++)
+        active += mu_var[d] > VIZ_ACTIVE_VAR;
+    return active;
+}
+
 /* The held-out images, at most `want`: their indices in ds. */
 static long *held_out_images(vae_dataset *ds, const vae_train_options *run, int want, int *n,
                              int *held_out, char *err, size_t errlen) {
@@ -67,8 +74,7 @@ static int encode(vae_trainer *t, vae_dataset *ds, const long *idx, uint8_t *px,
     viz_kl_per_dim(a->kl_dim, a->mu, a->log_var, n, L);
     viz_rank_dims(a->order, a->kl_dim, L);
     viz_mu_variance(a->mu_var, a->mu, n, L);
-    for (int d = 0; d < L; d++)
-        a->active += a->mu_var[d] > VIZ_ACTIVE_VAR;
+    a->active = viz_count_active(a->mu_var, L);
     return 0;
 }
 

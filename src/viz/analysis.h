@@ -46,6 +46,8 @@ typedef struct {
 /* Var over the n codes of each dimension's mu (divided by n). */
 void viz_mu_variance(double *var, const float *mu, int n, int L);
 // var (L), mu (n, L)
+/* The active units: how many of var[0..L) exceed VIZ_ACTIVE_VAR. */
+int viz_count_active(const double *mu_var, int L);
 
 /* Analyses t's model on ds: its held-out images (synthetic faces past the
  * training set, else the run's validation split; else, with fewer than two

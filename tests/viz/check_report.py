@@ -6,7 +6,9 @@ alt text and is named in the closing image list, and the expected sections,
 plots and images are there. It also reads what a new user sees: a table of
 contents linking every section, per-epoch grids shown at 2x or more, the
 headings drawn above the model's pictures (the PNGs are decoded here), the
-traversal's image beside it, validation in colours of its own, the run's
+traversal's image beside it, the analysis (the KL decomposition's verdict,
+the prior holes' two grids under their headings, the marbles), validation
+in colours of its own, the run's
 rows (--rows "name=value;..."), and no option row that only says it is
 unset. Prints what it measured; exit 1 on failure.
 
@@ -20,8 +22,10 @@ import sys
 import zlib
 
 VOID = {"meta", "img", "br", "hr", "link", "input", "col", "area", "base", "source", "wbr"}
-SECTIONS = ["run", "config", "loss", "samples", "reconstructions", "interpolation", "kl", "traversal", "images"]
-PLOTS = ["plot-loss", "plot-kl", "plot-beta", "plot-kl-dims"]
+SECTIONS = ["run", "config", "loss", "samples", "reconstructions", "interpolation", "kl", "traversal",
+            "kl-decomposition", "table-kl-decomposition", "active-units", "likelihood",
+            "table-likelihood", "holes", "marbles", "images"]
+PLOTS = ["plot-loss", "plot-kl", "plot-beta", "plot-kl-dims", "svg-marbles"]
 # As report_model.c and canvas.c draw them: 64-pixel images in grids with a
 # 1-pixel border, pictures GAP apart under a heading strip HEADING high whose
 # text is INK.
@@ -179,6 +183,24 @@ def check_pictures(check, imgs):
           "pixels as the first original of the reconstructions")
 
 
+def check_holes(check, imgs, text):
+    """The prior holes: two grids of decoded draws under their headings, and
+    the identity's verdict in words."""
+    pic = [a for a in imgs if a.get("id") == "img-holes"]
+    decoded = png_pixels(base64.b64decode(pic[0]["src"].split(",", 1)[1])) if pic else None
+    if not decoded:
+        check(False, "the prior holes picture decodes")
+        return
+    w, h, rows = decoded
+    half = (w - GAP) // 2
+    ink = [heading_ink(rows, 0, half), heading_ink(rows, half + GAP, w)]
+    check(min(ink) > 20 and h == HEADING + 2 * CELL + 1,
+          "prior holes: headings over the most and the least covered (%s pixels of text), "
+          "two rows of faces (%d pixels high)" % (ink, h))
+    check("The identity holds" in text or "The identity does not hold" in text,
+          "the KL decomposition says whether the identity holds")
+
+
 def main():
     args = sys.argv[1:]
     path = args[0]
@@ -237,6 +259,7 @@ def main():
     small = [x for x in small if int(x[1]) < 2 * x[2]]
     check(not small, "per-epoch sample grids shown at 2x or more: %s smaller" % small)
     check_pictures(check, r.imgs)
+    check_holes(check, r.imgs, text)
     table = {row[0]: row[1] for row in r.rows if len(row) == 2}
     unset = [k for k, v in table.items() if v == "none" or "0 = none" in k]
     check(not unset, "no table row that only says an option is unset: %s" % unset)

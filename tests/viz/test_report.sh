@@ -19,7 +19,7 @@ status=0
 fail() { echo "FAIL  $*"; status=1; }
 check() { "$PY" "$SOURCE_ROOT/tests/viz/check_report.py" "$@" || status=1; }
 images=img-samples-epoch-001,img-samples-epoch-002,img-reconstructions,img-interpolation
-images=$images,img-traversal-zero,img-traversal-image
+images=$images,img-traversal-zero,img-traversal-image,img-holes
 
 "$VAEVK" train --out "$dir/run" --device cpu --channels 4,8,8,8 --latent 8 --batch 8 \
     --synthetic-count 64 --epochs 2 --anneal-epochs 1 --quiet || fail "tiny training run"
