@@ -18,10 +18,11 @@
 
 static const char usage[] =
     "--beta 0,1,10 [--anneal-epochs 0,3] [train options] --out DIR\n"
-    "Trains one model per (beta, ramp) pair with the same data, seed and budget, each in DIR/beta-B_anneal-A\n"
-    "(finished runs are skipped, interrupted ones resumed; beta 0 trains once, without a ramp), then writes\n"
-    "DIR/sweep.html comparing them.\n"
-    "DIR/sweep.json keeps the settings: run again with the same ones, or none, to continue.";
+    "Trains one model per (beta, ramp) pair with the same data, seed and budget,\n"
+    "each in DIR/beta-B_anneal-A (beta 0 trains once, without a ramp), then\n"
+    "writes DIR/sweep.html comparing them. Run again, it skips finished runs and\n"
+    "resumes interrupted ones; DIR/sweep.json keeps the settings: give the same\n"
+    "ones, or none, to continue.";
 
 typedef struct {
     train_request q;      /* the options every run shares */
