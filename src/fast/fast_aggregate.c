@@ -9,6 +9,7 @@
  * count: every point is computed the same way wherever it runs. */
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "fast/fast_ops.h"
 #include "fast/fast_threads.h"
@@ -58,17 +59,28 @@ static void gaussians_range(void *ctx, int64_t n0, int64_t n1) {
     }
 }
 
+/* Eight floats: one AVX register where the processor has it (WIDE), two
+ * SSE ones otherwise; lane k sums the terms of dimensions d = k mod 8. */
+typedef float v8 __attribute__((vector_size(32)));
+
 /* q[j] = Σ_L ((z_j - mu)·inv_sd)² for ROWS points. */
 static inline void distances(double q[ROWS], const float *const z[ROWS], const float *mu,
                              const float *inv_sd, int L) {
-    float acc[ROWS][LANES] = {{0}};
+    v8 acc[ROWS];
+    for (int j = 0; j < ROWS; j++)
+        acc[j] = (v8){0};
     int d = 0;
-    for (; d + LANES <= L; d += LANES)
-        for (int j = 0; j < ROWS; j++)
-            for (int k = 0; k < LANES; k++) {
-                float r = (z[j][d + k] - mu[d + k]) * inv_sd[d + k];
-                acc[j][k] += r * r;
-            }
+    for (; d + LANES <= L; d += LANES) {
+        v8 m, w;
+        memcpy(&m, mu + d, sizeof m);
+        memcpy(&w, inv_sd + d, sizeof w);
+        for (int j = 0; j < ROWS; j++) {
+            v8 x;
+            memcpy(&x, z[j] + d, sizeof x);
+            v8 r = (x - m) * w;
+            acc[j] += r * r;
+        }
+    }
     for (; d < L; d++)
         for (int j = 0; j < ROWS; j++) {
             float r = (z[j][d] - mu[d]) * inv_sd[d];
