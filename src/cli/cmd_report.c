@@ -21,7 +21,8 @@ int cmd_report(int argc, char **argv) {
     };
     int status = args_parse("report", "RUN_DIR [--device cpu|reference|N]\nWrites RUN_DIR/report.html: "
                             "loss curves, samples, reconstructions, interpolation, traversal, "
-                            "KL per dimension, configuration.", specs,
+                            "KL per dimension, the model's analysis (vae-vk analyze), "
+                            "configuration.", specs,
                             (int)(sizeof specs / sizeof specs[0]), argc, argv, dir, 1, &npos);
     if (status != 0)
         return status > 0 ? 0 : 2;

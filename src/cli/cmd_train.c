@@ -54,9 +54,10 @@ typedef struct {
 } train_run;
 
 /* The final samples and the report cost about as much as this many
- * training steps (measured: vae-vk report takes 2.1 s of the full model on
- * the CPU backend, where a step takes 0.27 s). */
-#define FINISH_STEPS 8
+ * training steps (measured: vae-vk report took 2.1 s of the full model on
+ * the CPU backend, where a step takes 0.27 s; the model's analysis, added
+ * since, about doubled its CPU time, 2.3 s to 4.2-5 s on a busy machine). */
+#define FINISH_STEPS 15
 
 static const char usage[] =
     "[--out RUN_DIR | --resume RUN_DIR] [--device cpu|reference|N] [--epochs N] [--steps N] [--batch N] ...\n"

@@ -2,8 +2,10 @@
  * base64 data: URIs, charts as inline SVG, no scripts, no network) with a
  * table of contents, when and how long the run trained, the final samples,
  * the loss curves, per-epoch samples, reconstructions, an interpolation, a
- * traversal of the top latent dimensions, the per-dimension KL, the run's
- * configuration and its throughput. */
+ * traversal of the top latent dimensions, the per-dimension KL, the
+ * model's analysis (the KL term decomposed, active units, likelihood
+ * bounds, prior holes, marbles in the bell), the run's configuration and
+ * its throughput. */
 #ifndef VAEVK_VIZ_REPORT_H
 #define VAEVK_VIZ_REPORT_H
 

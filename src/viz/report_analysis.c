@@ -148,6 +148,13 @@ int report_analysis_sections(report_page *pg, char *err, size_t errlen) {
         sb_puts(&pg->html, "</p>\n");
         return 0;
     }
+    if (!ds->unbounded && ds->count < 2) {
+        report_heading(pg, "kl-decomposition", "The KL term, decomposed");
+        sb_printf(&pg->html, "<p>No analysis of the model: it needs two or more images, and the "
+                  "data has %ld.</p>\n", ds->count);
+        vae_dataset_close(ds);
+        return 0;
+    }
     viz_analysis_options ao;
     viz_analysis_defaults(&ao);
     ao.n = REPORT_IMAGES;
