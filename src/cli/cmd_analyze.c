@@ -25,7 +25,9 @@ static const char usage[] =
     "    (so I <= log N); their sum must match the closed form within 3 standard errors;\n"
     "  active units: dimensions whose mu varies over the images by more than 0.01;\n"
     "  the ELBO and the importance-weighted bounds IWAE_k of log p(x) under the\n"
-    "    Gaussian decoder N(x_hat, 0.5 I): -log p(x|z) = squared error + 7033.2;\n"
+    "    Gaussian decoder N(x_hat, 0.5 I): -log p(x|z) = squared error + 7033.2,\n"
+    "    every k from the same largest-k draws in groups (the largest k, one group\n"
+    "    per image, has no standard error);\n"
     "  the prior holes: KL(p || q(z)) over --holes draws z ~ N(0, I).";
 
 typedef struct {

@@ -79,7 +79,8 @@ static void likelihood_section(report_page *pg, const viz_analysis *a) {
               "12288 values in [−1, 1], so −log p(x|z) = the squared error + %.1f. The loss at "
               "β = 1 is −ELBO − %.1f. IWAE<sub>k</sub> = E[log (1/k) Σ<sub>i</sub> "
               "p(x|z<sub>i</sub>) p(z<sub>i</sub>) / q(z<sub>i</sub>|x)], z<sub>i</sub> ~ q(z|x), "
-              "from %d draws per image split into groups of k.</p>\n", w->n, VIZ_DECODER_VAR,
+              "from %d draws per image split into groups of k (the largest k is one group per "
+              "image, so it has no standard error).</p>\n", w->n, VIZ_DECODER_VAR,
               w->log_px_const, w->log_px_const, w->draws);
     sb_puts(b, "<table class='grid' id='table-likelihood'>\n<tr><th></th><th>nats per image</th>"
             "<th>above the ELBO</th></tr>\n<tr><td>ELBO</td><td>");
