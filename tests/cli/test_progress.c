@@ -9,17 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../common/check.h"
 #include "cli/progress.h"
-
-static int failures = 0;
-#define CHECK(cond, ...)                                                                              \
-    do {                                                                                              \
-        int ok_ = (cond);                                                                             \
-        printf("%s  ", ok_ ? "ok  " : "FAIL");                                                        \
-        printf(__VA_ARGS__);                                                                          \
-        printf("\n");                                                                                 \
-        failures += !ok_;                                                                             \
-    } while (0)
 
 static void test_layout(void) {
     const progress_field f[] = {{"epoch 1/7", 3}, {"step 12/1750", 0}, {"loss 3527.91", 2},
