@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Splits line at commas in place (trailing newline dropped); returns the count. */
-static int split(char *line, char **cells, int max) {
+int csv_split(char *line, char **cells, int max) {
     line[strcspn(line, "\r\n")] = '\0';
     int n = 0;
     for (char *p = line; n < max;) {
@@ -53,12 +52,12 @@ int csv_table_read(const char *path, csv_table *t, char *err, size_t errlen) {
     long cap = 0;
     int status = 0;
     if (fgets(line, sizeof line, f)) {
-        t->ncols = split(line, cells, CSV_MAX_COLS);
+        t->ncols = csv_split(line, cells, CSV_MAX_COLS);
         for (int c = 0; c < t->ncols; c++)
             snprintf(t->names[c], sizeof t->names[c], "%s", cells[c]);
     }
     while (status == 0 && t->ncols > 0 && fgets(line, sizeof line, f)) {
-        int n = split(line, cells, CSV_MAX_COLS);
+        int n = csv_split(line, cells, CSV_MAX_COLS);
         if (n == 1 && cells[0][0] == '\0')
             continue; /* blank line */
         if (add_row(t, cells, n, &cap) != 0) {

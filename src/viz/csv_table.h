@@ -23,4 +23,8 @@ int csv_table_col(const csv_table *t, const char *name);
 double *csv_table_column(const csv_table *t, const char *name);
 void csv_table_free(csv_table *t);
 
+/* Splits a line at commas in place, its line end dropped: at most max
+ * cells (the last one keeps any further commas); the count. */
+int csv_split(char *line, char **cells, int max);
+
 #endif

@@ -5,24 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "viz/csv_table.h"
+
 enum { STARTED, ENDED, DEVICE, NEEDED };
 static const char *const needed[NEEDED] = {"started", "ended", "device"};
 #define MAX_CELLS 16
-
-/* Splits line at commas in place (line end dropped); the cell count. */
-static int split(char *line, char **cells) {
-    line[strcspn(line, "\r\n")] = '\0';
-    int n = 0;
-    for (char *p = line; n < MAX_CELLS;) {
-        cells[n++] = p;
-        char *comma = strchr(p, ',');
-        if (!comma)
-            break;
-        *comma = '\0';
-        p = comma + 1;
-    }
-    return n;
-}
 
 static int whole_seconds(const char *cell, long long *v) {
     char *end;
@@ -64,7 +51,7 @@ int run_sessions_read(const char *path, run_sessions *s, char *err, size_t errle
     }
     char line[1024], *cells[MAX_CELLS];
     int col[NEEDED] = {-1, -1, -1}, status = 0;
-    int n = fgets(line, sizeof line, f) ? split(line, cells) : 0;
+    int n = fgets(line, sizeof line, f) ? csv_split(line, cells, MAX_CELLS) : 0;
     for (int k = 0; k < NEEDED; k++)
         for (int c = 0; c < n; c++)
             if (strcmp(cells[c], needed[k]) == 0)
@@ -74,7 +61,7 @@ int run_sessions_read(const char *path, run_sessions *s, char *err, size_t errle
         status = -1;
     }
     for (long row = 2; status == 0 && fgets(line, sizeof line, f); row++) {
-        n = split(line, cells);
+        n = csv_split(line, cells, MAX_CELLS);
         if (n == 1 && cells[0][0] == '\0')
             continue; /* a blank line */
         if (add_row(s, cells, n, col) != 0) {
