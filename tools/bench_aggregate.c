@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "vaevk/device.h"
+#include "vaevk/rng.h"
 #include "vaevk/train.h"
 #include "viz/aggregate.h"
 
@@ -26,15 +27,9 @@ static double now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static uint64_t next(uint64_t *s) {
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static float uniform(uint64_t *s, float lo, float hi) {
-    return lo + (hi - lo) * (float)((double)(next(s) >> 40) * 0x1p-24);
+/* Uniform in [lo, hi) from the TEST stream: element i of draw `what`. */
+static float uniform(uint32_t what, long i, float lo, float hi) {
+    return lo + (hi - lo) * vae_rng_uniform(12, VAE_STREAM_TEST, what, (uint32_t)i);
 }
 
 int main(int argc, char **argv) {
@@ -71,11 +66,10 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_aggregate: %s\n", be->error[0] ? be->error : "out of memory");
         return 1;
     }
-    uint64_t rng = 12;
     for (long i = 0; i < N * L; i++)
-        mu[i] = uniform(&rng, -1.5f, 1.5f), lv[i] = uniform(&rng, -3.0f, 0.0f);
+        mu[i] = uniform(0, i, -1.5f, 1.5f), lv[i] = uniform(1, i, -3.0f, 0.0f);
     for (long i = 0; i < S * L; i++)
-        z[i] = uniform(&rng, -2.0f, 2.0f);
+        z[i] = uniform(2, i, -2.0f, 2.0f);
     double terms = (double)S * (double)N * L;
     printf("S=%ld N=%ld L=%d: %.3g terms\n", S, N, L, terms);
     long warm = S / 10 > 0 ? S / 10 : 1;
