@@ -454,11 +454,9 @@ static int finish(train_run *r, const char *dir, double started) {
         return 0;
     char took[32], waited[96] = "";
     format_duration(now_seconds() - started, took, sizeof took);
-    snprintf(waited, sizeof waited, " (%.1f s of it waiting for data)", train_data_wait_seconds(&r->data));
-    fprintf(stderr, "vae-vk train: done: step %ld of %ld after %s%s", r->progress.step, total_steps(r), took,
-            waited);
-    if (r->data.val_step > 0)
-        fprintf(stderr, "; validation loss %.2f", r->data.val_loss);
+    snprintf(waited, sizeof waited, " (%.1f s waiting for data)", train_data_wait_seconds(&r->data));
+    /* the last validation loss is on the epoch line just above */
+    fprintf(stderr, "vae-vk train: done: step %ld of %ld in %s%s", r->progress.step, total_steps(r), took, waited);
     fputc('\n', stderr);
     snprintf(path, sizeof path, "%s/%s", dir, RUN_CHECKPOINT);
     cli_wrote("train", path, "the trained model");

@@ -87,10 +87,6 @@ int train_data_validate(train_data *d, vae_trainer *t, long step, long steps_per
         fprintf(stderr, "vae-vk train: cannot write %s: %s%s\n", RUN_VAL_LOG, strerror(e), file_write_hint(e));
         return -1;
     }
-    d->val_step = step;
-    d->val_loss = loss;
-    d->val_recon = recon;
-    d->val_kl = kl;
     if (!quiet)
         fprintf(stderr, "vae-vk train: epoch %ld: validation loss %.2f (recon %.2f, kl %.2f)\n", epoch, loss,
                 recon, kl);

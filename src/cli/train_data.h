@@ -17,8 +17,6 @@ typedef struct {
     vae_loader *loader;
     FILE *val_log;
     uint8_t *val_pixels; /* (batch, 64, 64, 3) */
-    long val_step;       /* the step of the last validation this process ran; 0: none */
-    double val_loss, val_recon, val_kl;
 } train_data;
 
 /* Opens o->data (a folder's cache may go in run_dir) and splits it.

@@ -27,7 +27,7 @@ check "beta: $(line 5)" has "$TMP/err" "^vae-vk train: beta (the KL weight): 0 -
 check "saving: $(line 6)" has "$TMP/err" "^vae-vk train: saving to $TMP/run every epoch, every 500 steps and on Ctrl-C$"
 
 echo "-- ... and where everything is last"
-check "done: $(line -4)" has "$TMP/err" "^vae-vk train: done: step 12 of 12 after [0-9]*s (.* s of it waiting for data); validation loss [0-9.]*$"
+check "done: $(line -4)" has "$TMP/err" "^vae-vk train: done: step 12 of 12 in [0-9]*s ([0-9.]* s waiting for data)$"
 check "checkpoint: $(line -3)" [ "$(line -3)" = "vae-vk train: wrote $TMP/run/checkpoint.safetensors (the trained model)" ]
 check "samples: $(line -2)" [ "$(line -2)" = "vae-vk train: wrote $TMP/run/samples.png (8 new faces)" ]
 check "the report, last: $(line -1)" [ "$(line -1)" = "vae-vk train: wrote $TMP/run/report.html (open it in a browser)" ]

@@ -37,7 +37,7 @@ check "the cache went into the folder" [ -s "$CACHE" ]
 check "log.csv has 5 steps ($(rows "$TMP/run/log.csv"))" [ "$(rows "$TMP/run/log.csv")" -eq 5 ]
 check "val.csv has one row, after step 5, on 2 held-out images: $(tail -n 1 "$TMP/run/val.csv")" \
     has "$TMP/run/val.csv" "^1,5,[0-9.e+]*,[0-9.e+]*,[0-9.e+-]*,2$"
-check "the loader's wait is reported" has "$TMP/err" "done: step 5 of 5 after .* ([0-9.]* s of it waiting for data)"
+check "the loader's wait is reported" has "$TMP/err" "done: step 5 of 5 in .* ([0-9.]* s waiting for data)"
 
 echo "-- the cache is reused, and a resumed run continues the log and val.csv"
 run train --resume "$TMP/run" --steps 8 --device cpu
