@@ -103,18 +103,27 @@ static int build(report_page *pg, strbuf *page, char *err, size_t errlen) {
     report_heading(pg, "images", "Images in this report");
     sb_printf(&pg->html, "<ul id='image-list'>\n%s</ul>\n", pg->list.data ? pg->list.data : "");
 
-    sb_puts(page, "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
-            "<title>vae-vk run report: ");
+    strbuf intro = {0};
+    sb_printf(&intro, "Written by vae-vk %s after step %ld.", VAEVK_VERSION, pg->p->step);
+    int status = report_page_finish(pg, page, "vae-vk run report: ", "", &intro, err, errlen);
+    sb_free(&intro);
+    return status;
+}
+
+int report_page_finish(report_page *pg, strbuf *page, const char *title, const char *extra_style,
+                       const strbuf *intro, char *err, size_t errlen) {
+    sb_puts(page, "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n<title>");
+    sb_escape(page, title);
     sb_escape(page, pg->dir);
-    sb_printf(page, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>vae-vk run report: ", report_style);
+    sb_printf(page, "</title>\n<style>%s%s</style>\n</head>\n<body>\n<h1>", report_style, extra_style);
+    sb_escape(page, title);
     sb_escape(page, pg->dir);
-    sb_printf(page, "</h1>\n<p>Written by vae-vk %s after step %ld.</p>\n"
-              "<nav id='contents'><b>Contents</b>\n<ol>\n%s</ol>\n</nav>\n", VAEVK_VERSION,
-              pg->p->step, pg->toc.data ? pg->toc.data : "");
+    sb_printf(page, "</h1>\n<p>%s</p>\n<nav id='contents'><b>Contents</b>\n<ol>\n%s</ol>\n</nav>\n",
+              intro->data ? intro->data : "", pg->toc.data ? pg->toc.data : "");
     sb_append(page, pg->html.data ? pg->html.data : "", pg->html.len);
     sb_puts(page, "</body>\n</html>\n");
-    if (page->failed || pg->html.failed || pg->list.failed || pg->toc.failed) {
-        snprintf(err, errlen, "out of memory building the report");
+    if (page->failed || intro->failed || pg->html.failed || pg->list.failed || pg->toc.failed) {
+        snprintf(err, errlen, "out of memory building %s%s", title, pg->dir);
         return -1;
     }
     return 0;

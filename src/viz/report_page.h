@@ -37,6 +37,12 @@ int report_embed_canvas(report_page *pg, const char *id, const char *alt, const 
 /* A section's <h2> with its id (its anchor) and its entry in the table of
  * contents; title is HTML. */
 void report_heading(report_page *pg, const char *id, const char *title);
+/* The whole page into `page`: the head with report_style and extra_style,
+ * the title (title then the directory) as <title> and <h1>, intro (HTML)
+ * as the first paragraph, the table of contents and pg's sections. 0, or
+ * -1 with one line in err when memory ran out. */
+int report_page_finish(report_page *pg, strbuf *page, const char *title, const char *extra_style,
+                       const strbuf *intro, char *err, size_t errlen);
 
 /* Sections. Each appends its heading and content; what the run lacks (no
  * log yet, no dataset, no sessions.csv) becomes a line of text or nothing,

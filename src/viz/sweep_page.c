@@ -215,26 +215,17 @@ static int build(report_page *pg, strbuf *page, const vae_train_options *o, cons
     report_heading(pg, "images", "Images in this page");
     sb_printf(&pg->html, "<ul id='image-list'>\n%s</ul>\n", pg->list.data ? pg->list.data : "");
 
-    sb_puts(page, "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n<title>vae-vk sweep: ");
-    sb_escape(page, pg->dir);
-    sb_printf(page, "</title>\n<style>%s.answer{margin:10px 0 16px}</style>\n</head>\n<body>\n"
-              "<h1>vae-vk sweep: ", report_style);
-    sb_escape(page, pg->dir);
-    sb_printf(page, "</h1>\n<p>Written by vae-vk %s. %d runs, one per (\xce\xb2, ramp) pair, with the same data "
-              "(", VAEVK_VERSION, n);
-    sb_escape(page, o->data);
-    sb_printf(page, "), seed %llu and budget (%d epochs", (unsigned long long)o->seed, o->epochs);
+    strbuf intro = {0};
+    sb_printf(&intro, "Written by vae-vk %s. %d runs, one per (\xce\xb2, ramp) pair, with the same data (",
+              VAEVK_VERSION, n);
+    sb_escape(&intro, o->data);
+    sb_printf(&intro, "), seed %llu and budget (%d epochs", (unsigned long long)o->seed, o->epochs);
     if (o->max_steps > 0)
-        sb_printf(page, ", at most %ld steps", o->max_steps);
-    sb_printf(page, ", batch %d, latent %d).</p>\n<nav id='contents'><b>Contents</b>\n<ol>\n%s</ol>\n</nav>\n",
-              o->batch, o->model.latent, pg->toc.data ? pg->toc.data : "");
-    sb_append(page, pg->html.data ? pg->html.data : "", pg->html.len);
-    sb_puts(page, "</body>\n</html>\n");
-    if (page->failed || pg->html.failed || pg->list.failed || pg->toc.failed) {
-        snprintf(err, errlen, "out of memory building the sweep's page");
-        return -1;
-    }
-    return 0;
+        sb_printf(&intro, ", at most %ld steps", o->max_steps);
+    sb_printf(&intro, ", batch %d, latent %d).", o->batch, o->model.latent);
+    int status = report_page_finish(pg, page, "vae-vk sweep: ", ".answer{margin:10px 0 16px}", &intro, err, errlen);
+    sb_free(&intro);
+    return status;
 }
 
 int viz_sweep_write(const char *dir, const vae_train_options *o, const viz_sweep_inputs *in,
