@@ -46,7 +46,7 @@ static void question(strbuf *b, const char *id, const char *q) {
 /* recon error: validation when both runs have it */
 static int has_val(const viz_sweep_run *a, const viz_sweep_run *c) { return a->val_step > 0 && c->val_step > 0; }
 
-static void beta_zero(strbuf *b, const viz_sweep_run *runs, int n) {
+static void beta_zero(strbuf *b, const viz_sweep_inputs *in, const viz_sweep_run *runs, int n) {
     question(b, "answer-beta-0", "Does \xce\xb2 = 0 give sharper reconstructions and unusable samples?");
     const viz_sweep_run *zero = find(runs, n, 0, -1), *one = find(runs, n, 1, -1);
     if (!zero || !one) {
@@ -66,18 +66,25 @@ static void beta_zero(strbuf *b, const viz_sweep_run *runs, int n) {
         sb_printf(b, "<p>Sharper: the runs have no validation rows (val.csv) to compare; the reconstructions "
                   "keep %.0f%% of the faces' detail at %s against %.0f%% at %s.</p>\n",
                   100 * zero->recon_detail, z, 100 * one->recon_detail, o);
+    /* Unusable: samples that lost the faces' detail, or that are nearly all
+     * alike, or that land far from every reconstruction; each against β = 1. */
     double r0 = zero->gap_ratio, r1 = one->gap_ratio;
-    if (!isfinite(r0) || !isfinite(r1)) {
-        sb_printf(b, "<p>Unusable samples: cannot tell: the model at %s reconstructs every held-out face alike, "
-                  "so its samples have nothing to be set against.</p></div>\n", isfinite(r0) ? o : z);
-        return;
-    }
-    const char *verdict = r0 > 2 * r1 ? "yes" : r0 > r1 ? "worse, though not by much" : "no";
-    sb_printf(b, "<p>Unusable samples: <b>%s</b>: a sample at %s lies %.2f times as far from the nearest of the "
-              "model's reconstructions of held-out faces as those reconstructions lie from each other, "
-              "against %.2f times at %s. The codes of real faces spread %.3g per dimension at \xce\xb2 = 0 "
-              "(the prior, where samples are drawn: 1).</p></div>\n",
-              verdict, z, r0, r1, o, zero->qz_var);
+    int blank = zero->sample_detail < 0.5 * one->sample_detail;
+    int alike = zero->sample_spread < 0.5 * one->sample_spread;
+    int far = isfinite(r0) && isfinite(r1) && r0 > 2 * r1;
+    int worse = zero->sample_detail < one->sample_detail || zero->sample_spread < one->sample_spread ||
+                (isfinite(r0) && isfinite(r1) && r0 > r1);
+    const char *verdict = blank || alike || far ? "yes" : worse ? "worse, though not by much" : "no";
+    sb_printf(b, "<p>Unusable samples: <b>%s</b>: the samples at %s keep %.0f%% of the held-out faces' "
+              "pixel-to-pixel detail against %.0f%% at %s, and two of them lie %.1f apart against %.1f "
+              "(two held-out faces: %.1f)", verdict, z, 100 * zero->sample_detail, 100 * one->sample_detail,
+              o, zero->sample_spread, one->sample_spread, in->face_spread);
+    if (isfinite(r0) && isfinite(r1))
+        sb_printf(b, "; a sample lies %.2f times as far from the nearest of the model's reconstructions of "
+                  "held-out faces as those lie from each other, against %.2f times", r0, r1);
+    sb_printf(b, ". The codes of real faces spread %.3g per dimension at \xce\xb2 = 0 (the prior, where "
+              "samples are drawn: 1)%s.</p></div>\n", zero->qz_var,
+              zero->qz_var > 2 ? ", so prior draws fall in the middle of the codes rather than among them" : "");
 }
 
 static void beta_large(strbuf *b, const viz_sweep_inputs *in, const viz_sweep_run *runs, int n) {
@@ -146,7 +153,7 @@ static void collapse(strbuf *b, const viz_sweep_inputs *in, const viz_sweep_run 
 }
 
 void viz_sweep_answers(strbuf *b, const viz_sweep_inputs *in, const viz_sweep_run *runs, int n) {
-    beta_zero(b, runs, n);
+    beta_zero(b, in, runs, n);
     beta_large(b, in, runs, n);
     collapse(b, in, runs, n);
 }
