@@ -106,7 +106,7 @@ static void test_terminal(const char *vaevk, const char *run_dir, int cols) {
     char out[600];
     snprintf(out, sizeof out, "%s/w%d", run_dir, cols);
     char *argv[] = {(char *)vaevk, "train", "--device", "cpu", "--threads", "1", "--channels", "4,8,8,16",
-                    "--latent", "8", "--batch", "8", "--synthetic-count", "640", "--steps", "40",
+                    "--latent", "8", "--batch", "8", "--synthetic-count", "64", "--steps", "40",
                     "--out", out, NULL};
     int status = -1;
     char *text = run_captured(argv, cols, &status);
@@ -127,7 +127,9 @@ static void test_terminal(const char *vaevk, const char *run_dir, int cols) {
         complete += strstr(last, "elapsed ") && strstr(last, "ETA ");
         p += n;
     }
-    CHECK(redraws >= 2, "%d columns: the line was redrawn in place %d times", cols, redraws);
+    /* an epoch is 8 steps and its last step is always drawn: at least 5
+     * draws however fast the machine, more when it is slow */
+    CHECK(redraws >= 5, "%d columns: the line was drawn in place %d times", cols, redraws);
     CHECK(widest <= cols - 1, "%d columns: the widest redraw takes %d columns (at most %d)", cols, widest,
           cols - 1);
     CHECK(strstr(last, "step 40/40") && strstr(last, "ETA "), "%d columns: the last redraw has the step and "
