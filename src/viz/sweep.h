@@ -14,7 +14,6 @@
 #define SWEEP_PAGE "sweep.html"
 #define SWEEP_SHOWN 8       /* faces shown per run */
 #define SWEEP_MEASURED 256  /* held-out faces, and samples, behind the numbers */
-#define SWEEP_ACTIVE_VAR 0.01 /* a dimension is active when Var over faces of its mu exceeds this */
 
 /* What every run is shown and measured on. */
 typedef struct {
@@ -37,7 +36,7 @@ typedef struct {
     double val_recon, val_kl;
     long val_images;
     int measured;         /* the fields below were filled */
-    int L, active;        /* latent size; dimensions whose mu varies (SWEEP_ACTIVE_VAR) */
+    int L, active;        /* latent size; dimensions whose mu varies (VIZ_ACTIVE_VAR, viz/analysis.h) */
     double qz_var;        /* mean over dimensions of Var(mu) + E[sigma^2]: the spread of q(z); the prior's is 1 */
     double recon_detail;  /* neighbouring-pixel differences of the reconstructions over the faces' */
     double recon_gap;     /* mean distance from a reconstruction to the nearest other one */
@@ -63,11 +62,6 @@ int viz_sweep_read_validation(const char *run_dir, viz_sweep_run *r, char *err, 
 int viz_sweep_measure(vae_trainer *t, const viz_sweep_inputs *in, viz_sweep_run *r, char *err,
                       size_t errlen);
 void viz_sweep_run_free(viz_sweep_run *r);
-
-/* Dimensions whose mu varies over the n codes by more than min_var: the
- * active units of the posterior-collapse literature. */
-int viz_active_units(const float *mu, int n, int L, double min_var);
-// mu (n, L)
 
 /* The seed's three questions as HTML, each answered by sentences built
  * from the runs' numbers with the measure named (sweep_answers.c), or, when

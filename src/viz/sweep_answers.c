@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "viz/analysis.h"
 #include "viz/sweep.h"
 
 /* The measured run with this beta; of several, the one with the longest
@@ -134,7 +135,7 @@ static void collapse(strbuf *b, const viz_sweep_inputs *in, const viz_sweep_run 
     }
     sb_printf(b, "<p>Measure: a latent dimension is active when the variance of its \xce\xbc over the %d "
               "held-out faces exceeds %g; a collapsed one encodes every face alike.</p>\n<p>", in->n,
-              SWEEP_ACTIVE_VAR);
+              VIZ_ACTIVE_VAR);
     if (warm) {
         const char *verdict = cold->active == 0 ? "yes, completely" : cold->active < warm->active ? "partly"
                                                                                                   : "no";

@@ -11,6 +11,7 @@
 
 #include "vaevk/dataset.h"
 #include "vaevk/rng.h"
+#include "viz/analysis.h"
 #include "viz/csv_table.h"
 #include "viz/latent.h"
 
@@ -93,18 +94,15 @@ int viz_sweep_read_validation(const char *run_dir, viz_sweep_run *r, char *err, 
     return 0;
 }
 
-int viz_active_units(const float *mu, int n, int L, double min_var) {
-    int active = 0;
-    for (int d = 0; d < L; d++) {
-        double sum = 0, sum2 = 0;
-        for (int i = 0; i < n; i++) {
-            double m = mu[(size_t)i * L + d];
-            sum += m;
-            sum2 += m * m;
-        }
-        double mean = n ? sum / n : 0, var = n ? sum2 / n - mean * mean : 0;
-        active += var > min_var;
-    }
+/* The active units of viz/analysis.h among the codes mu (n, L); -1 when
+ * memory runs out. */
+static int active_units(const float *mu, int n, int L) {
+    double *var = malloc((size_t)L * sizeof *var);
+    if (!var)
+        return -1;
+    viz_mu_variance(var, mu, n, L);
+    int active = viz_count_active(var, L);
+    free(var);
     return active;
 }
 
@@ -197,7 +195,7 @@ int viz_sweep_measure(vae_trainer *t, const viz_sweep_inputs *in, viz_sweep_run 
              viz_decode(t, mu, n, recon, err, errlen) == 0 &&
              viz_decode(t, in->z, n, samples, err, errlen) == 0) {
         r->L = L;
-        r->active = viz_active_units(mu, n, L, SWEEP_ACTIVE_VAR);
+        r->active = active_units(mu, n, L);
         r->qz_var = aggregate_variance(mu, lv, n, L);
         r->recon_detail = in->face_detail > 0 ? detail(recon, n) / in->face_detail : NAN;
         r->sample_detail = in->face_detail > 0 ? detail(samples, n) / in->face_detail : NAN;

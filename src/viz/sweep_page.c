@@ -10,6 +10,7 @@
 #include "viz/csv_table.h"
 #include "viz/report_page.h"
 #include "viz/svg_plot.h"
+#include "viz/analysis.h"
 #include "viz/sweep.h"
 
 #define GAP 12
@@ -84,7 +85,7 @@ static void numbers_section(report_page *pg, const viz_sweep_inputs *in, const v
               "(diversity). <b>q(z) spread</b>: the variance of the codes' aggregate posterior along a "
               "dimension, Var(\xce\xbc) + E[\xcf\x83\xc2\xb2], averaged over dimensions; the prior's is 1.</p>\n",
               in->n, in->held_out ? "held-out faces" : "faces (the data has too few held out: training faces)",
-              in->n, SWEEP_ACTIVE_VAR);
+              in->n, VIZ_ACTIVE_VAR);
 }
 
 /* The faces and each run's pictures side by side under their headings;
