@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "io/file_write.h"
+#include "viz/analysis.h"
 #include "viz/csv_table.h"
 #include "viz/report_page.h"
 #include "viz/svg_plot.h"
-#include "viz/analysis.h"
 #include "viz/sweep.h"
 
 #define GAP 12
