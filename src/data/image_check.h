@@ -30,6 +30,10 @@ int bmp_check(const uint8_t *b, size_t len, int *w, int *h, char *why, size_t wh
  * limit (or not positive: "corrupt FORMAT (...)"), else 0. */
 int image_check_side(const char *format, int64_t w, int64_t h, char *why, size_t whylen);
 
+/* CRC-32 as PNG defines it (polynomial 0xedb88320, reflected, starting
+ * and ending with all ones), over a chunk's type and data. */
+uint32_t png_crc32(const uint8_t *p, size_t n);
+
 /* Formats a reason into why and returns -1. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))

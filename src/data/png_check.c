@@ -14,9 +14,7 @@ static uint32_t be32(const uint8_t *p) {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* CRC-32 as PNG defines it (polynomial 0xedb88320, reflected, starting
- * and ending with all ones), over the chunk's type and data. */
-static uint32_t crc32_png(const uint8_t *p, size_t n) {
+uint32_t png_crc32(const uint8_t *p, size_t n) {
     uint32_t table[256];
     for (uint32_t i = 0; i < 256; i++) {
         uint32_t c = i;
@@ -133,7 +131,7 @@ int png_check(const uint8_t *b, size_t len, int *w, int *h, char *why, size_t wh
         if (len - pos - 12 < n)
             return image_fail(why, whylen, "truncated PNG (its %.4s chunk runs past the end)",
                               (const char *)type);
-        if (!(type[0] & 0x20) && crc32_png(type, (size_t)n + 4) != be32(data + n))
+        if (!(type[0] & 0x20) && png_crc32(type, (size_t)n + 4) != be32(data + n))
             return image_fail(why, whylen, "corrupt PNG (its %.4s chunk fails its CRC)",
                               (const char *)type);
         int status;

@@ -18,16 +18,6 @@ static uint32_t be32(const uint8_t *p) {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static uint32_t crc32(const uint8_t *p, size_t n) {
-    uint32_t c = 0xffffffffu;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-    }
-    return c ^ 0xffffffffu;
-}
-
 /* A copy of a PNG with each whole chunk's CRC rewritten; NULL for others. */
 static uint8_t *png_with_crcs(const uint8_t *data, size_t size) {
     if (size < 8 || memcmp(data, "\x89PNG\r\n\x1a\n", 8) != 0)
@@ -39,7 +29,7 @@ static uint8_t *png_with_crcs(const uint8_t *data, size_t size) {
         uint32_t n = be32(b + pos);
         if (n > size - pos - 12)
             break;
-        uint32_t crc = crc32(b + pos + 4, (size_t)n + 4);
+        uint32_t crc = png_crc32(b + pos + 4, (size_t)n + 4);
         for (int i = 0; i < 4; i++)
             b[pos + 8 + n + (size_t)i] = (uint8_t)(crc >> (24 - 8 * i));
         pos += (size_t)n + 12;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../dataset/hostile_images.h"
+#include "data/image_check.h"
 #include "io/safetensors.h"
 #include "stb_image_write.h"
 #include "vaevk/checkpoint.h"
@@ -72,16 +73,6 @@ static uint8_t *picture(int w, int h, int comp) {
 
 /* ---- PNG, built chunk by chunk ----------------------------------------- */
 
-static uint32_t crc32(const uint8_t *p, size_t n) {
-    uint32_t c = 0xffffffffu;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-    }
-    return c ^ 0xffffffffu;
-}
-
 static void put_be32(byte_buf *o, uint32_t v) {
     buf_bytes(o, 4, (const uint8_t[]){(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v});
 }
@@ -92,7 +83,7 @@ static void png_chunk(byte_buf *o, const char *type, const uint8_t *data, uint32
     buf_put(o, type, 4);
     if (n)
         buf_put(o, data, n);
-    put_be32(o, crc32(o->b + at, n + 4));
+    put_be32(o, png_crc32(o->b + at, n + 4));
 }
 
 /* A PNG of w x h, colour type and depth, from already filtered scanlines
