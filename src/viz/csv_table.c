@@ -39,15 +39,21 @@ static int add_row(csv_table *t, char **cells, int n, long *cap) {
     return 0;
 }
 
+int csv_open(const char *path, FILE **f, char *err, size_t errlen) {
+    if ((*f = fopen(path, "r")))
+        return 0;
+    if (errno == ENOENT)
+        return 1;
+    snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+    return -1;
+}
+
 int csv_table_read(const char *path, csv_table *t, char *err, size_t errlen) {
     memset(t, 0, sizeof *t);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT)
-            return 1;
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        return -1;
-    }
+    FILE *f;
+    int opened = csv_open(path, &f, err, errlen);
+    if (opened != 0)
+        return opened;
     char line[2048], *cells[CSV_MAX_COLS];
     long cap = 0;
     int status = 0;

@@ -4,6 +4,7 @@
 #define VAEVK_VIZ_CSV_TABLE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define CSV_MAX_COLS 32
 
@@ -23,6 +24,9 @@ int csv_table_col(const csv_table *t, const char *name);
 double *csv_table_column(const csv_table *t, const char *name);
 void csv_table_free(csv_table *t);
 
+/* Opens a CSV file to read: 0, 1 when there is no such file, -1 with
+ * one line in err. */
+int csv_open(const char *path, FILE **f, char *err, size_t errlen);
 /* Splits a line at commas in place, its line end dropped: at most max
  * cells (the last one keeps any further commas); the count. */
 int csv_split(char *line, char **cells, int max);

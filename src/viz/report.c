@@ -110,6 +110,12 @@ static int build(report_page *pg, strbuf *page, char *err, size_t errlen) {
     return status;
 }
 
+void report_page_free(report_page *pg) {
+    sb_free(&pg->html);
+    sb_free(&pg->list);
+    sb_free(&pg->toc);
+}
+
 int report_page_finish(report_page *pg, strbuf *page, const char *title, const char *extra_style,
                        const strbuf *intro, char *err, size_t errlen) {
     sb_puts(page, "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n<title>");
@@ -139,8 +145,6 @@ int viz_report_write(const char *dir, vae_trainer *t, const vae_train_options *o
     if (status == 0)
         status = file_write_atomic(path, page.data, page.len, err, errlen);
     sb_free(&page);
-    sb_free(&pg.html);
-    sb_free(&pg.list);
-    sb_free(&pg.toc);
+    report_page_free(&pg);
     return status;
 }

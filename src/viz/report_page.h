@@ -43,6 +43,8 @@ void report_heading(report_page *pg, const char *id, const char *title);
  * -1 with one line in err when memory ran out. */
 int report_page_finish(report_page *pg, strbuf *page, const char *title, const char *extra_style,
                        const strbuf *intro, char *err, size_t errlen);
+/* Frees the sections, image list and contents the page was built in. */
+void report_page_free(report_page *pg);
 
 /* Sections. Each appends its heading and content; what the run lacks (no
  * log yet, no dataset, no sessions.csv) becomes a line of text or nothing,

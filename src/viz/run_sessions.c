@@ -42,13 +42,10 @@ static int add_row(run_sessions *s, char **cells, int n, const int *col) {
 
 int run_sessions_read(const char *path, run_sessions *s, char *err, size_t errlen) {
     memset(s, 0, sizeof *s);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT)
-            return 1;
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        return -1;
-    }
+    FILE *f;
+    int opened = csv_open(path, &f, err, errlen);
+    if (opened != 0)
+        return opened;
     char line[1024], *cells[MAX_CELLS];
     int col[NEEDED] = {-1, -1, -1}, status = 0;
     int n = fgets(line, sizeof line, f) ? csv_split(line, cells, MAX_CELLS) : 0;

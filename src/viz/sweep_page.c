@@ -239,8 +239,6 @@ int viz_sweep_write(const char *dir, const vae_train_options *o, const viz_sweep
     if (status == 0)
         status = file_write_atomic(path, page.data, page.len, err, errlen);
     sb_free(&page);
-    sb_free(&pg.html);
-    sb_free(&pg.list);
-    sb_free(&pg.toc);
+    report_page_free(&pg);
     return status;
 }
