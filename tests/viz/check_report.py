@@ -201,17 +201,21 @@ def check_holes(check, imgs, text):
           "the KL decomposition says whether the identity holds")
 
 
-def main():
-    args = sys.argv[1:]
-    path = args[0]
-    expect = args[args.index("--expect") + 1].split(",") if "--expect" in args else []
-    failures = 0
+class Checks:
+    """check(ok, text): prints "ok" or "FAIL" with what was measured and
+    counts the failures."""
 
-    def check(ok, text):
-        nonlocal failures
+    def __init__(self):
+        self.failures = 0
+
+    def __call__(self, ok, text):
         print(("ok    " if ok else "FAIL  ") + text)
-        failures += not ok
+        self.failures += not ok
 
+
+def parse_page(path, check):
+    """The page's text and its Report, checked to parse as HTML with every
+    element closed in order."""
     text = open(path, encoding="utf-8").read()
     r = Report()
     r.feed(text)
@@ -219,6 +223,15 @@ def main():
     check(r.doctype and not r.errors and not r.stack,
           "%s (%d bytes) parses as HTML: doctype %s, %d nesting errors %s, %d left open %s"
           % (path, len(text), r.doctype, len(r.errors), r.errors[:3], len(r.stack), r.stack))
+    return text, r
+
+
+def main():
+    args = sys.argv[1:]
+    path = args[0]
+    expect = args[args.index("--expect") + 1].split(",") if "--expect" in args else []
+    check = Checks()
+    text, r = parse_page(path, check)
     check(not r.links, "self-contained: %d external references or scripts %s" % (len(r.links), r.links[:3]))
     dup = sorted({i for i in r.ids if r.ids.count(i) > 1})
     check(not dup, "%d ids, none repeated %s" % (len(r.ids), dup))
@@ -270,8 +283,8 @@ def main():
     if "--no-rows" in args:
         for name in args[args.index("--no-rows") + 1].split(","):
             check(name not in table, "no row %r: %r" % (name, table.get(name)))
-    print("FAILED" if failures else "report checks passed")
-    return 1 if failures else 0
+    print("FAILED" if check.failures else "report checks passed")
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":

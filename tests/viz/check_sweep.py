@@ -17,7 +17,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_report import CELL, GAP, HEADING, Report, heading_ink, png_pixels, png_size  # noqa: E402
+from check_report import CELL, GAP, HEADING, Checks, heading_ink, parse_page, png_pixels, png_size  # noqa: E402
 
 SECTIONS = ["answers", "numbers", "reconstructions", "samples", "loss", "images"]
 PLOTS = ["plot-sweep-recon", "plot-sweep-kl"]
@@ -57,20 +57,8 @@ def check_parts(check, imgs, ident, parts):
 def main():
     args = sys.argv[1:]
     path, runs = args[0], option(args, "--runs")
-    failures = 0
-
-    def check(ok, text):
-        nonlocal failures
-        print(("ok    " if ok else "FAIL  ") + text)
-        failures += not ok
-
-    text = open(path, encoding="utf-8").read()
-    r = Report()
-    r.feed(text)
-    r.close()
-    check(r.doctype and not r.errors and not r.stack,
-          "%s (%d bytes) parses as HTML: doctype %s, %d nesting errors %s, %d left open %s"
-          % (path, len(text), r.doctype, len(r.errors), r.errors[:3], len(r.stack), r.stack))
+    check = Checks()
+    text, r = parse_page(path, check)
     allowed = {("a", "href", (name + "/report.html").lower()) for name in runs}
     external = [x for x in r.links if x not in allowed]
     check(not external, "self-contained: %d references beyond the runs' reports %s" % (len(external), external[:3]))
@@ -99,8 +87,8 @@ def main():
     for ident in option(args, "--unanswered"):
         t = answers.get(ident, "")
         check("cannot answer" in t and "add " in t, "%s says what the grid lacks: %r" % (ident, t[-120:]))
-    print("FAILED" if failures else "sweep page checks passed")
-    return 1 if failures else 0
+    print("FAILED" if check.failures else "sweep page checks passed")
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":
