@@ -88,6 +88,7 @@ typedef struct {
     float anneal_epochs;   /* beta ramps from 0 to 1 over these */
     float lr;
     uint64_t seed;         /* initialisation, data, noise, flips, shuffles */
+    vae_precision precision; /* mixed: both backends need mixed products */
 } vae_selftest_train_options;
 
 /* Widths 4,8,8,16, latent 8, batch 4, 20 steps over 32 faces (2.5 epochs,

@@ -32,6 +32,8 @@ typedef struct {
     long step;            /* steps completed */
     int epoch;            /* epoch of the next step (0-based) */
     long steps_per_epoch;
+    vae_precision precision;  /* of the steps that led here */
+    vae_loss_scaler scaler;   /* mixed: S, clean steps; skipped steps in all */
 } vae_train_progress;
 
 /* beta for a step: linear from 0 at step 0 to beta_max after anneal_epochs. */
@@ -62,7 +64,7 @@ int vae_trainer_set_state(vae_trainer *t, const float *params, const float *m, c
 int vae_trainer_get_state(vae_trainer *t, float *params, float *m, float *v);
 /* The loss scaler between steps (for checkpoints); nothing in flight. A
  * scale that is not a power of two in [2^-24, 2^24] (mixed), or not 1
- * with no skipped steps (fp32), is refused. */
+ * with no clean steps counted (fp32), is refused. */
 int vae_trainer_set_loss_scaler(vae_trainer *t, const vae_loss_scaler *s);
 int vae_trainer_get_loss_scaler(vae_trainer *t, vae_loss_scaler *s);
 /* One step on pixels (B,64,64,3) uint8; `step` is the 0-based step number

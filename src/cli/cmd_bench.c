@@ -19,13 +19,14 @@ typedef struct {
     cli_device device;
 } bench_options;
 
-static int run(const bench_options *b, vae_backend *be, const vae_device *dev, const vae_config *cfg) {
+static int run(const bench_options *b, vae_backend *be, const vae_device *dev, const vae_config *cfg,
+               vae_precision precision) {
     vae_trainer t = {0};
     const size_t image = 64 * 64 * 3;
     uint8_t *pixels = malloc((size_t)b->batch * image);
     float *params = NULL;
     int status = 1;
-    if (!pixels || vae_trainer_init(&t, be, cfg, b->batch, 1, 1e-3f, 1, VAE_PRECISION_FP32) != 0) {
+    if (!pixels || vae_trainer_init(&t, be, cfg, b->batch, 1, 1e-3f, 1, precision) != 0) {
         fprintf(stderr, "vae-vk bench: %s\n", pixels ? be->error : "out of memory");
         goto done;
     }
@@ -47,6 +48,7 @@ static int run(const bench_options *b, vae_backend *be, const vae_device *dev, c
     double seconds = now_seconds() - start;
     double flops = vae_train_step_flops(cfg, b->batch) * b->steps;
     printf("device:        %s\n", be->name);
+    printf("precision:     %s\n", cli_precision_phrase(precision, be));
     printf("model:         channels %d,%d,%d,%d latent %d, batch %d\n", cfg->channels[0],
            cfg->channels[1], cfg->channels[2], cfg->channels[3], cfg->latent, b->batch);
     printf("steps timed:   %d (after %d warm-up)\n", b->steps, b->warmup);
@@ -74,7 +76,7 @@ done:
 }
 
 int cmd_bench(int argc, char **argv) {
-    bench_options b = {64, 10, 2, 128, NULL, {NULL, 0}};
+    bench_options b = {64, 10, 2, 128, NULL, {NULL, 0, NULL}};
     arg_spec specs[] = {
         CLI_DEVICE_SPECS(&b.device),
         {"batch", ARG_INT, &b.batch, 1, 65536, "images per step (64)", 0},
@@ -83,7 +85,7 @@ int cmd_bench(int argc, char **argv) {
         {"latent", ARG_INT, &b.latent, 1, 4096, "latent size (128)", 0},
         {"channels", ARG_STRING, &b.channels, 1, 0, "encoder widths (32,64,128,256)", 0},
     };
-    int status = args_parse("bench", "[--device cpu|reference|N] [--threads N] [--batch 64] [--steps 10]", specs,
+    int status = args_parse("bench", "[--device cpu|reference|N] [--threads N] [--precision fp32|mixed] [--batch 64] [--steps 10]", specs,
                             (int)(sizeof specs / sizeof specs[0]), argc, argv, NULL, 0, NULL);
     if (status != 0)
         return status > 0 ? 0 : 2;
@@ -98,11 +100,12 @@ int cmd_bench(int argc, char **argv) {
     vae_device dev;
     if (cli_device_parse("bench", &b.device, &dev) != 0)
         return 2;
-    vae_backend *be = cli_open_backend("bench", &b.device, 0);
+    vae_precision precision;
+    vae_backend *be = cli_open_backend("bench", &b.device, 0, &precision);
     if (!be)
         return 1;
     dev = vae_device_resolve(dev);
-    status = run(&b, be, &dev, &cfg);
+    status = run(&b, be, &dev, &cfg, precision);
     be->vt->destroy(be);
     return status;
 }

@@ -231,7 +231,7 @@ int cmd_check_reference(int argc, char **argv) {
     vae_backend *be = NULL;
     verdict v = {0, 0, quiet};
     status = 1;
-    if (read_config(&r) == 0 && (be = cli_open_backend("check-reference", &device, quiet))) {
+    if (read_config(&r) == 0 && (be = cli_open_backend("check-reference", &device, quiet, NULL))) {
         if (!quiet)
             printf("%s: channels %d,%d,%d,%d latent %d batch %d beta %g, Adam step %d, on %s\n",
                    path, r.cfg.channels[0], r.cfg.channels[1], r.cfg.channels[2],

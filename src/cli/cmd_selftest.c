@@ -37,11 +37,16 @@ static void print_header(const vae_backend *be, const vae_device *dev, const vae
            " and compares:\n"
            "  ops       each op alone on odd sizes: normalized MSE sum((dev-ref)^2)/sum(ref^2) <= %g;\n"
            "            NaN/Inf in the same places; bit-identical where the op is only + - x\n"
-           "            (\"exact\"); guard words around every tensor and all inputs untouched\n"
+           "            (\"exact\"); guard words around every tensor and all inputs untouched;\n"
+           "            the products again in mixed precision where the device has it (%s)\n"
            "  training  %d steps from the same start and batches: every step's loss, recon and kl\n"
            "            within %g relative; parameters and Adam's moments after the last step\n"
            "            within normalized MSE %g\n\n",
-           VAE_SELFTEST_OP_NMSE, o->steps, VAE_SELFTEST_LOSS_REL, VAE_SELFTEST_STATE_NMSE);
+           VAE_SELFTEST_OP_NMSE,
+           be->mixed == VAE_MIXED_MATRIX ? "here: on matrix units"
+           : be->mixed == VAE_MIXED_EMULATED ? "here: emulated in fp32 arithmetic"
+                                             : "not here: fp32 only",
+           o->steps, VAE_SELFTEST_LOSS_REL, VAE_SELFTEST_STATE_NMSE);
 }
 
 static void on_op(void *ctx, const vae_selftest_op_result *r) {
@@ -81,10 +86,11 @@ static void run_training(vae_backend *be, vae_backend *ref, const vae_selftest_t
     static vae_selftest_train_result r;
     const vae_config *c = &o->cfg;
     long per_epoch = o->images / o->batch;
-    printf("\ntraining: widths %d,%d,%d,%d, latent %d, batch %d, %d steps over %ld synthetic faces "
-           "(reshuffled every %ld steps),\n          flips on, beta 0 to 1 over %.0f steps, Adam lr %g\n",
-           c->channels[0], c->channels[1], c->channels[2], c->channels[3], c->latent, o->batch, o->steps,
-           o->images, per_epoch, o->anneal_epochs * per_epoch, o->lr);
+    printf("\ntraining in %s: widths %d,%d,%d,%d, latent %d, batch %d, %d steps over %ld synthetic faces "
+           "(reshuffled every %ld steps),\n          flips on, beta 0 to 1 over %.0f steps, Adam lr %g%s\n",
+           vae_precision_name(o->precision), c->channels[0], c->channels[1], c->channels[2], c->channels[3],
+           c->latent, o->batch, o->steps, o->images, per_epoch, o->anneal_epochs * per_epoch, o->lr,
+           o->precision == VAE_PRECISION_MIXED ? ", loss scale from 2^16" : "");
     printf("%4s %6s %15s %15s  %9s %9s %9s  %s\n", "step", "beta", "loss (device)", "loss (CPU)",
            "rel loss", "rel recon", "rel kl", "result");
     fflush(stdout);
@@ -141,7 +147,7 @@ int cmd_selftest(int argc, char **argv) {
         CLI_DEVICE_SPECS(&opts),
         {"quick", ARG_FLAG, &quick, 1, 0, "the op checks and a 5-step training run", 0},
     };
-    int status = args_parse("selftest", "[--device cpu|N] [--threads N] [--quick]", specs,
+    int status = args_parse("selftest", "[--device cpu|N] [--threads N] [--precision fp32|mixed] [--quick]", specs,
                             (int)(sizeof specs / sizeof specs[0]), argc, argv, NULL, 0, NULL);
     if (status != 0)
         return status > 0 ? 0 : 2;
@@ -157,6 +163,16 @@ int cmd_selftest(int argc, char **argv) {
             be->vt->destroy(be);
         return 1;
     }
+    /* the training run in each precision the device has, or the one asked for */
+    int want[2] = {1, be->mixed != VAE_MIXED_NONE};
+    vae_precision only;
+    if (opts.precision && cli_choose_precision("selftest", &opts, be, &only) != 0) {
+        ref->vt->destroy(ref);
+        be->vt->destroy(be);
+        return 2;
+    }
+    if (opts.precision)
+        want[VAE_PRECISION_FP32] = only == VAE_PRECISION_FP32, want[VAE_PRECISION_MIXED] = only == VAE_PRECISION_MIXED;
     vae_selftest_train_options o;
     vae_selftest_train_default(&o);
     if (quick)
@@ -164,7 +180,11 @@ int cmd_selftest(int argc, char **argv) {
     print_header(be, &dev, &o);
     tally t = {0};
     run_ops(be, ref, &t);
-    run_training(be, ref, &o, &t);
+    if (want[VAE_PRECISION_FP32])
+        run_training(be, ref, &o, &t);
+    o.precision = VAE_PRECISION_MIXED;
+    if (want[VAE_PRECISION_MIXED])
+        run_training(be, ref, &o, &t);
     ref->vt->destroy(ref);
     be->vt->destroy(be);
     validation_check(&t);

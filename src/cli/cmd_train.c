@@ -37,6 +37,7 @@ typedef struct {
     const char *out, *resume;
     cli_device device;       /* as given */
     vae_device dev;          /* as opened: for a resumed run, the run's own unless given */
+    vae_precision precision; /* the products' (--precision, or the run's own, or the device's best) */
     int quiet;
     int seen[TRAIN_MAX_OPTIONS]; /* the training options given (train_request.given) */
     float *params, *m, *v;   /* host copies for checkpoints */
@@ -134,6 +135,11 @@ static int save(train_run *r, const char *dir) {
         int e = errno;
         snprintf(err, sizeof err, "cannot write %s/%s: %s%s", dir, RUN_LOG, strerror(e), file_write_hint(e));
         return fail_keeping(r, dir, err);
+    }
+    r->progress.precision = r->precision;
+    if (r->precision == VAE_PRECISION_MIXED && vae_trainer_get_loss_scaler(&r->trainer, &r->progress.scaler) != 0) {
+        fprintf(stderr, "vae-vk train: reading the loss scale back failed: %s\n", r->trainer.be->error);
+        return -1;
     }
     if (vae_checkpoint_save(path, &r->o, &r->progress, &r->trainer.lay.table, r->params, r->m,
                             r->v, err, sizeof err) != 0)
@@ -350,8 +356,9 @@ static int train_loop(train_run *r, const char *dir) {
             break;
         }
         double ips = (double)(step + 1 - first_step) * r->o.batch / (now_seconds() - t0);
-        fprintf(r->log, "%ld,%ld,%.6g,%.6g,%.6g,%.6g,%.1f\n", step, epoch, beta, out.loss,
-                out.recon, out.kl, ips);
+        const int mixed = r->precision == VAE_PRECISION_MIXED;
+        fprintf(r->log, "%ld,%ld,%.6g,%.6g,%.6g,%.6g,%.1f,%.9g,%u\n", step, epoch, beta, out.loss, out.recon,
+                out.kl, ips, mixed ? (double)out.loss_scale : 1.0, mixed ? out.skipped : r->progress.scaler.skipped);
         if (!isfinite(out.loss) || !isfinite(out.recon) || !isfinite(out.kl)) {
             progress_end(&pg);
             char what[160], terms[3][24];
@@ -397,12 +404,42 @@ static vae_backend *open_device(train_run *r, const char *dir) {
     }
     r->dev = vae_device_resolve(r->dev);
     vae_backend *be = vae_device_open(r->dev, err, sizeof err);
-    if (!be)
+    if (!be) {
         fprintf(stderr, "vae-vk train: %s%s\n", err,
                 own ? " (the device this run trained on: --device chooses another)" : "");
-    else if (!r->quiet)
+        return NULL;
+    }
+    if (!r->quiet)
         fprintf(stderr, "vae-vk train: device: %s%s\n", be->name, own ? " (the run's own)" : "");
+    /* a resumed mixed run stays mixed where the device can, unless told */
+    int own_precision = r->resume && !r->device.precision && r->progress.precision == VAE_PRECISION_MIXED &&
+                        be->mixed != VAE_MIXED_NONE;
+    if (own_precision)
+        r->precision = VAE_PRECISION_MIXED;
+    else if (cli_choose_precision("train", &r->device, be, &r->precision) != 0) {
+        be->vt->destroy(be);
+        return NULL;
+    }
+    if (!r->quiet)
+        fprintf(stderr, "vae-vk train: precision: %s%s\n", cli_precision_phrase(r->precision, be),
+                own_precision ? " (the run's own)" : "");
     return be;
+}
+
+/* The loss scaler to start from: a resumed mixed run's own; a fresh S for
+ * a run turning mixed; 1 in fp32. The count of skipped steps carries on. */
+static int start_loss_scaler(train_run *r) {
+    vae_loss_scaler s = {.scale = 1.0f, .skipped = r->progress.scaler.skipped};
+    if (r->precision == VAE_PRECISION_MIXED)
+        s.scale = VAE_LOSS_SCALE_INITIAL;
+    if (r->precision == VAE_PRECISION_MIXED && r->progress.precision == VAE_PRECISION_MIXED)
+        s = r->progress.scaler;
+    if (vae_trainer_set_loss_scaler(&r->trainer, &s) != 0) {
+        fprintf(stderr, "vae-vk train: %s\n", r->trainer.be->error);
+        return -1;
+    }
+    r->progress.scaler = s;
+    return 0;
 }
 
 /* The whole configuration, in a few lines, before the first step. */
@@ -457,6 +494,9 @@ static int finish(train_run *r, const char *dir, double started) {
     snprintf(waited, sizeof waited, " (%.1f s waiting for data)", train_data_wait_seconds(&r->data));
     /* the last validation loss is on the epoch line just above */
     fprintf(stderr, "vae-vk train: done: step %ld of %ld in %s%s", r->progress.step, total_steps(r), took, waited);
+    if (r->precision == VAE_PRECISION_MIXED)
+        fprintf(stderr, "; loss scale %g, %u steps skipped for inf/NaN gradients", (double)r->progress.scaler.scale,
+                r->progress.scaler.skipped);
     fputc('\n', stderr);
     snprintf(path, sizeof path, "%s/%s", dir, RUN_CHECKPOINT);
     cli_wrote("train", path, "the trained model");
@@ -512,7 +552,7 @@ int train_request_run(const train_request *q) {
     /* a bad --device or batch removes the run directory it made (run_dir_release) */
     if (prepare_state(&r, &dir) != 0 || !(be = open_device(&r, dir)))
         goto fail;
-    if (vae_trainer_init(&r.trainer, be, &r.o.model, r.o.batch, r.o.seed, r.o.lr, r.o.flip, VAE_PRECISION_FP32) != 0) {
+    if (vae_trainer_init(&r.trainer, be, &r.o.model, r.o.batch, r.o.seed, r.o.lr, r.o.flip, r.precision) != 0) {
         fprintf(stderr, "vae-vk train: %s\n", be->error);
         goto fail;
     }
@@ -531,9 +571,13 @@ int train_request_run(const train_request *q) {
         fprintf(stderr, "vae-vk train: %s\n", be->error);
         goto fail;
     }
+    if (start_loss_scaler(&r) != 0)
+        goto fail;
     char log_path[1100];
     snprintf(log_path, sizeof log_path, "%s/%s", dir, RUN_LOG);
-    if (run_csv_open(log_path, RUN_LOG_HEADER, 7, 0, r.progress.step, &r.log, err, sizeof err) != 0) {
+    const run_csv_older before_mixed = {7, ",1,0"}; /* logs from before mixed precision: fp32 */
+    if (run_csv_open(log_path, RUN_LOG_HEADER, RUN_LOG_FIELDS, 0, r.progress.step, &before_mixed, &r.log, err,
+                     sizeof err) != 0) {
         fprintf(stderr, "vae-vk train: %s\n", err);
         goto fail;
     }

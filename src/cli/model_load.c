@@ -17,10 +17,10 @@ int model_load(loaded_model *m, const char *cmd, const char *checkpoint, const c
         fprintf(stderr, "vae-vk %s: %s\n", cmd, err);
         return -1;
     }
-    if (!(m->be = cli_open_backend(cmd, device, quiet)))
+    if (!(m->be = cli_open_backend(cmd, device, quiet, &m->precision)))
         return -1;
     const vae_train_options *o = &m->ck.options;
-    if (vae_trainer_init(&m->trainer, m->be, &o->model, batch, o->seed, o->lr, 0, VAE_PRECISION_FP32) != 0 ||
+    if (vae_trainer_init(&m->trainer, m->be, &o->model, batch, o->seed, o->lr, 0, m->precision) != 0 ||
         vae_trainer_set_state(&m->trainer, m->ck.params, NULL, NULL) != 0) {
         fprintf(stderr, "vae-vk %s: %s\n", cmd, m->be->error);
         return -1;

@@ -10,6 +10,7 @@ typedef struct {
     vae_checkpoint ck;
     vae_backend *be;
     vae_trainer trainer;
+    vae_precision precision;
 } loaded_model;
 
 /* Reads the checkpoint, opens the device and uploads the parameters, with

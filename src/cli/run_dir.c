@@ -140,8 +140,8 @@ static int whole_row(const char *line, int fields, int step_column, long *step) 
     return end != col && (*end == ',' || *end == '\n') && !errno;
 }
 
-int run_csv_open(const char *path, const char *header, int fields, int step_column, long keep_below, FILE **f,
-                 char *err, size_t errlen) {
+int run_csv_open(const char *path, const char *header, int fields, int step_column, long keep_below,
+                 const run_csv_older *older, FILE **f, char *err, size_t errlen) {
     /* the rows to keep, then the file rewritten with the header on top */
     size_t cap = 4096, len = 0;
     char *text = malloc(cap);
@@ -154,8 +154,13 @@ int run_csv_open(const char *path, const char *header, int fields, int step_colu
     char line[1024];
     while (in && fgets(line, sizeof line, in)) {
         long step;
-        if (!whole_row(line, fields, step_column, &step) || step >= keep_below)
+        int old = older && whole_row(line, older->fields, step_column, &step);
+        if (!(old || whole_row(line, fields, step_column, &step)) || step >= keep_below)
             continue; /* the header, torn rows, and the rows a crash left past the checkpoint */
+        if (old) { /* the row as this version writes it: the new fields appended */
+            size_t end = strlen(line) - 1;
+            snprintf(line + end, sizeof line - end, "%s\n", older->suffix);
+        }
         size_t n = strlen(line);
         if (len + n + 1 > cap) {
             char *more = realloc(text, cap = 2 * (len + n + 1));

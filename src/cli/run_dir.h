@@ -9,7 +9,10 @@
 #define RUN_CHECKPOINT "checkpoint.safetensors"
 #define RUN_LOG "log.csv"
 #define RUN_SAMPLES "samples.png" /* new faces from the final model */
-#define RUN_LOG_HEADER "step,epoch,beta,loss,recon,kl,images_per_s"
+/* loss_scale and skipped: mixed precision's S after the step and the steps
+ * skipped so far (1 and the run's count in fp32; logs before them: 1, 0) */
+#define RUN_LOG_HEADER "step,epoch,beta,loss,recon,kl,images_per_s,loss_scale,skipped"
+#define RUN_LOG_FIELDS 9
 #define RUN_LOCK ".lock"
 
 /* mkdir -p. 0 or -1 + err. */
@@ -39,8 +42,13 @@ void run_dir_release(run_claim *c, int failed);
  * field count): rewritten first with the header and the old rows that are
  * whole (a full line of `fields` fields whose column `step_column` is an
  * integer below `keep_below`), so a header lost to a kill or a row torn
- * by one never survives. 0 and *f, or -1 + err. */
-int run_csv_open(const char *path, const char *header, int fields, int step_column, long keep_below, FILE **f,
-                 char *err, size_t errlen);
+ * by one never survives. Rows an older version wrote (`older`, or NULL)
+ * are kept with the fields it lacked appended. 0 and *f, or -1 + err. */
+typedef struct {
+    int fields;          /* the older rows' field count */
+    const char *suffix;  /* appended to each: ",1,0" */
+} run_csv_older;
+int run_csv_open(const char *path, const char *header, int fields, int step_column, long keep_below,
+                 const run_csv_older *older, FILE **f, char *err, size_t errlen);
 
 #endif

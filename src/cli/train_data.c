@@ -37,7 +37,7 @@ int train_data_start(train_data *d, const vae_train_options *o, const char *run_
     if (d->split.nval > 0) {
         /* rows up to first_step: a validation after the last checkpoint goes */
         snprintf(path, sizeof path, "%s/%s", run_dir, RUN_VAL_LOG);
-        if (run_csv_open(path, RUN_VAL_LOG_HEADER, 6, 1, first_step + 1, &d->val_log, err, sizeof err) != 0) {
+        if (run_csv_open(path, RUN_VAL_LOG_HEADER, 6, 1, first_step + 1, NULL, &d->val_log, err, sizeof err) != 0) {
             fprintf(stderr, "vae-vk train: %s\n", err);
             return -1;
         }

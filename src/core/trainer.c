@@ -155,10 +155,10 @@ int vae_trainer_set_loss_scaler(vae_trainer *t, const vae_loss_scaler *s) {
     vae_backend *be = t->be;
     float scale = s->scale;
     int power_of_two = scale > 0 && frexpf(scale, &(int){0}) == 0.5f;
-    if (t->precision == VAE_PRECISION_FP32 ? scale != 1.0f || s->clean || s->skipped
+    if (t->precision == VAE_PRECISION_FP32 ? scale != 1.0f || s->clean
                                            : !power_of_two || scale < VAE_LOSS_SCALE_MIN || scale > VAE_LOSS_SCALE_MAX) {
         snprintf(be->error, sizeof be->error, "loss scale %g is not %s", (double)scale,
-                 t->precision == VAE_PRECISION_FP32 ? "1 with no skipped steps, as fp32 runs keep it"
+                 t->precision == VAE_PRECISION_FP32 ? "1, as fp32 runs keep it"
                                                     : "a power of two in [2^-24, 2^24]");
         return -1;
     }

@@ -3,6 +3,7 @@
 #include "vaevk/train_options.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,14 @@ int vae_checkpoint_save(const char *path, const vae_train_options *o,
     meta_long(w, "step", progress->step);
     meta_long(w, "epoch", progress->epoch);
     meta_long(w, "steps_per_epoch", progress->steps_per_epoch);
+    st_writer_meta(w, "precision", vae_precision_name(progress->precision));
+    if (progress->precision == VAE_PRECISION_MIXED) {
+        char scale[32];
+        snprintf(scale, sizeof scale, "%.9g", (double)progress->scaler.scale); /* exact: a power of two */
+        st_writer_meta(w, "loss_scale", scale);
+        meta_long(w, "loss_scale_clean_steps", progress->scaler.clean);
+    }
+    meta_long(w, "skipped_steps", progress->scaler.skipped);
     add_tensors(w, table, "", params);
     if (adam_m && adam_v) {
         add_tensors(w, table, "adam_m.", adam_m);
@@ -107,6 +116,39 @@ static long long meta_integer(meta_reader *m, const char *key, long long min, lo
 /* Every training option (vaevk/train_options.h), parsed and range-checked
  * as the command line is; an option newer than the file takes its default.
  * Checkpoints before the option table wrote crop as -1 (auto) or 0 (square). */
+/* Precision and the loss scaler: absent before mixed precision (fp32, S 1,
+ * nothing skipped). */
+static int read_loss_scaling(meta_reader *m, vae_train_progress *p) {
+    const char *precision = st_meta(m->f, "precision");
+    p->precision = VAE_PRECISION_FP32;
+    p->scaler = (vae_loss_scaler){.scale = 1.0f};
+    if (precision && strcmp(precision, "mixed") == 0)
+        p->precision = VAE_PRECISION_MIXED;
+    else if (precision && strcmp(precision, "fp32") != 0) {
+        snprintf(m->err, m->errlen, "%s: metadata precision='%.40s' is not fp32 or mixed: a damaged checkpoint, "
+                 "or one edited by hand", m->path, precision);
+        return -1;
+    }
+    if (st_meta(m->f, "skipped_steps"))
+        p->scaler.skipped = (uint32_t)meta_integer(m, "skipped_steps", 0, UINT32_MAX);
+    if (p->precision == VAE_PRECISION_FP32)
+        return 0;
+    const char *scale = meta_text(m, "loss_scale");
+    char *end = NULL;
+    double s = scale ? strtod(scale, &end) : 0;
+    int exponent = 0;
+    if (!scale || end == scale || *end || !(s >= VAE_LOSS_SCALE_MIN && s <= VAE_LOSS_SCALE_MAX) ||
+        frexp(s, &exponent) != 0.5) {
+        if (scale)
+            snprintf(m->err, m->errlen, "%s: metadata loss_scale='%.40s' is not a power of two in [2^-24, 2^24]: "
+                     "a damaged checkpoint, or one edited by hand", m->path, scale);
+        return -1;
+    }
+    p->scaler.scale = (float)s;
+    p->scaler.clean = (uint32_t)meta_integer(m, "loss_scale_clean_steps", 0, UINT32_MAX);
+    return 0;
+}
+
 static int read_options(meta_reader *m, vae_checkpoint *ck) {
     vae_train_options *o = &ck->options;
     vae_train_options_default(o);
@@ -133,7 +175,7 @@ static int read_options(meta_reader *m, vae_checkpoint *ck) {
     ck->progress.step = (long)meta_integer(m, "step", 0, 1000000000000LL);
     ck->progress.epoch = (int)meta_integer(m, "epoch", 0, 1000000000);
     ck->progress.steps_per_epoch = (long)meta_integer(m, "steps_per_epoch", 1, 1000000000000LL);
-    if (m->failed)
+    if (read_loss_scaling(m, &ck->progress) != 0 || m->failed)
         return -1;
     char why[256];
     if (vae_config_check(&o->model, why, sizeof why) != 0) {

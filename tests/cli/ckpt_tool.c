@@ -3,7 +3,9 @@
  *                         "step S epoch E steps_per_epoch N moments 0|1";
  *                         exit 1 with the loader's error if it is invalid.
  *   ckpt_tool same A B    exit 0 if A and B hold the same architecture,
- *                         progress, parameters and moments bit for bit.
+ *                         progress (loss scaler included), parameters and
+ *                         moments bit for bit.
+ *   ckpt_tool scaler CKPT prints "precision P scale S clean C skipped K".
  *   ckpt_tool option CKPT FLAG
  *                         prints the value of train's --FLAG the checkpoint
  *                         holds, as its metadata does.
@@ -46,7 +48,9 @@ static int same(const char *pa, const char *pb) {
     }
     int config = memcmp(&a.options.model, &b.options.model, sizeof a.options.model) == 0;
     int progress = a.progress.step == b.progress.step && a.progress.epoch == b.progress.epoch &&
-                   a.progress.steps_per_epoch == b.progress.steps_per_epoch;
+                   a.progress.steps_per_epoch == b.progress.steps_per_epoch &&
+                   a.progress.precision == b.progress.precision &&
+                   memcmp(&a.progress.scaler, &b.progress.scaler, sizeof a.progress.scaler) == 0;
     long dp = -1, dm = -1, dv = -1;
     if (config) {
         size_t n = a.table.total;
@@ -102,6 +106,16 @@ int main(int argc, char **argv) {
     }
     if (argc == 4 && strcmp(argv[1], "same") == 0)
         return same(argv[2], argv[3]);
+    if (argc == 3 && strcmp(argv[1], "scaler") == 0) {
+        vae_checkpoint ck;
+        if (load(argv[2], &ck) != 0)
+            return 1;
+        const vae_loss_scaler *s = &ck.progress.scaler;
+        printf("precision %s scale %g clean %u skipped %u\n", vae_precision_name(ck.progress.precision),
+               (double)s->scale, s->clean, s->skipped);
+        vae_checkpoint_free(&ck);
+        return 0;
+    }
     if (argc == 4 && strcmp(argv[1], "option") == 0 && vae_train_option_by_flag(argv[3])) {
         vae_checkpoint ck;
         if (load(argv[2], &ck) != 0)
@@ -114,6 +128,6 @@ int main(int argc, char **argv) {
     }
     if (argc == 5 && strcmp(argv[1], "set") == 0)
         return set(argv[2], argv[3], argv[4]);
-    fprintf(stderr, "usage: ckpt_tool info CKPT | same A B | option CKPT FLAG | set FILE KEY VALUE\n");
+    fprintf(stderr, "usage: ckpt_tool info CKPT | same A B | scaler CKPT | option CKPT FLAG | set FILE KEY VALUE\n");
     return 2;
 }

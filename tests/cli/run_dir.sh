@@ -6,11 +6,11 @@
 . "$(dirname "$0")/lib.sh"
 
 # log_ok DIR N: log.csv is the header and exactly the rows 0..N-1, each of
-# 7 fields.
+# 9 fields.
 log_ok() {
     awk -F, -v n="$2" '
-        NR == 1 { ok = $0 == "step,epoch,beta,loss,recon,kl,images_per_s"; next }
-        NF != 7 || $1 != NR - 2 { ok = 0 }
+        NR == 1 { ok = $0 == "step,epoch,beta,loss,recon,kl,images_per_s,loss_scale,skipped"; next }
+        NF != 9 || $1 != NR - 2 { ok = 0 }
         END { exit !(ok && NR == n + 1) }' "$1/log.csv"
 }
 
@@ -60,12 +60,12 @@ echo "-- a damaged log.csv is repaired on resume"
 expect_ok train $TINY --steps 8 --out "$TMP/log"
 printf '8,1,0.3,34' >>"$TMP/log/log.csv"
 expect_ok train --device cpu --quiet --resume "$TMP/log" --steps 12
-check "a torn last row (kill -9 mid-write) is dropped: rows 0..11, 7 fields each" \
+check "a torn last row (kill -9 mid-write) is dropped: rows 0..11, 9 fields each" \
     log_ok "$TMP/log" 12
 : >"$TMP/log/log.csv"
 expect_ok train --device cpu --quiet --resume "$TMP/log" --steps 14
 check "an emptied log.csv gets its header back, then rows 12..13" \
-    test "$(head -n 1 "$TMP/log/log.csv")" = "step,epoch,beta,loss,recon,kl,images_per_s" -a \
+    test "$(head -n 1 "$TMP/log/log.csv")" = "step,epoch,beta,loss,recon,kl,images_per_s,loss_scale,skipped" -a \
     "$(tail -n +2 "$TMP/log/log.csv" | cut -d, -f1 | tr '\n' ' ')" = "12 13 "
 
 echo "-- temporary files of a killed process are removed"

@@ -97,7 +97,7 @@ static void test_round_trip(void) {
     const int ch[4] = {4, 8, 8, 16};
     vae_train_options o;
     unusual_options(&o, ch, 8);
-    vae_train_progress pr = {42, 3, 11};
+    vae_train_progress pr = {.step = 42, .epoch = 3, .steps_per_epoch = 11};
     vae_param_table t;
     vae_param_table_init(&t, &o.model);
     float *p = arena(&t, o.seed, 0), *m = arena(&t, 5, 1), *v = arena(&t, 5, 2);
@@ -133,7 +133,7 @@ static void test_other_channels(void) {
     const int ch[4] = {3, 5, 7, 9};
     vae_train_options o;
     unusual_options(&o, ch, 5);
-    vae_train_progress pr = {0, 0, 1};
+    vae_train_progress pr = {.steps_per_epoch = 1};
     vae_param_table t;
     vae_param_table_init(&t, &o.model);
     float *p = arena(&t, 3, 0);
@@ -205,7 +205,7 @@ static void test_model_continues(void) {
     for (long s = 0; s < 3 && !rc; s++)
         rc = vae_trainer_step(&tr, px, s, 0.5f, &a.out);
     rc = rc || vae_trainer_get_state(&tr, p, m, v);
-    vae_train_progress pr = {3, 0, 100};
+    vae_train_progress pr = {.step = 3, .steps_per_epoch = 100};
     rc = rc || save(AT("trained.safetensors"), &o, &pr, &tr.lay.table, p, m, v);
     rc = rc || decode_and_step(&tr, z, px, 3, &a);
     CHECK(rc == 0, "train 3 steps, save, decode, step 4 on the CPU backend: %s", rc ? be->error : "done");
@@ -407,7 +407,7 @@ static void test_failed_save(void) {
     const int ch[4] = {4, 8, 8, 16};
     vae_train_options o;
     unusual_options(&o, ch, 8);
-    vae_train_progress pr = {0, 0, 1};
+    vae_train_progress pr = {.steps_per_epoch = 1};
     vae_param_table t;
     vae_param_table_init(&t, &o.model);
     float *p = arena(&t, 1, 0);

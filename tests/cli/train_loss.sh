@@ -10,8 +10,8 @@ for f in checkpoint.safetensors log.csv samples_epoch_001.png; do
     check "after one epoch the run directory holds $f (it holds: $files)" test -f "$TMP/one/$f"
 done
 check "and no temporary files" test -z "$(cd "$TMP/one" && ls | grep '\.tmp$')"
-check "log.csv header is step,epoch,beta,loss,recon,kl,images_per_s" \
-    test "$(head -n 1 "$TMP/one/log.csv")" = "step,epoch,beta,loss,recon,kl,images_per_s"
+check "log.csv header is step,epoch,beta,loss,recon,kl,images_per_s,loss_scale,skipped" \
+    test "$(head -n 1 "$TMP/one/log.csv")" = "step,epoch,beta,loss,recon,kl,images_per_s,loss_scale,skipped"
 check "log.csv has one row per step: $(log_rows "$TMP/one") of 8" test "$(log_rows "$TMP/one")" -eq 8
 expect_png "$TMP/one/samples_epoch_001.png" 8 8 1
 info=$("$CKPT_TOOL" info "$TMP/one")
