@@ -33,6 +33,7 @@ Reference fixtures
     torch_reference.py --out FILE [--channels 4,8,8,16] [--latent 8]
         [--batch 3] [--beta 0.5] [--lr 1e-3] [--seed 0] [--adam-step 1]
         [--warm-moments]
+        [--precision fp32|mixed] [--loss-scale S]
     torch_reference.py --verify FILE
 
 The model is built in float32 with torch.manual_seed(seed) and PyTorch's
@@ -52,7 +53,75 @@ v.<name>); otherwise from zero moments. The file holds, all F32:
     m.<name>, v.<name>     Adam moments before the step (only with --warm-moments)
 --verify reloads a file, recomputes everything in float64 from the stored
 parameters, x, eps (and moments) and checks the stored values are those
-answers rounded to float32.
+answers rounded to float32 (in a mixed file's own precision and loss
+scale).
+
+Mixed precision (--precision mixed [--loss-scale S])
+----------------------------------------------------
+vae-vk's mixed precision, exactly: the two operands of every product are
+rounded to IEEE binary16 (h: round to nearest, ties to even, subnormals
+kept, overflow to inf) where they enter it, and nothing else is. Products
+are conv2d, conv_transpose2d and the linear layers, each forward and both
+backward products, for y = layer(x, w):
+    forward                h(x), h(w)
+    backward to the input  h(dy), h(w)
+    backward to the weights  h(dy), h(x)
+The sums of products are not rounded (float64 here, double in vae-vk's C
+reference, float32 on a GPU); bias adds, activations, the loss, KL, the
+reparameterisation and Adam are as in fp32; bias gradients are sums of dy,
+not products, so dy is not rounded there. The encoder's flattened output
+feeds both heads: each head's backward-to-input product rounds its own
+operands and the two results are added unrounded. Each product is a
+torch.autograd.Function written out (_Conv2dMixed, _ConvTranspose2dMixed,
+_LinearMixed; tests/torch/mixed_functions.py checks them against autograd
+with h the identity).
+
+Loss scaling: the backward pass is seeded with S * d(loss) instead of
+d(loss) (S a power of two), so the gradient reaching every product is
+S times the true one before it is rounded, and the gradients are divided
+by S before Adam. In float64 both are exact; S matters only where h
+rounds: S * dy below 2^-14 is a binary16 subnormal (or 0 below 2^-25), and
+over 65504 it is inf, which vae-vk's loss scaler counts and skips the step
+on. The maker refuses an S that overflows any operand and prints what the
+rounding did (subnormals, values rounded to 0, the largest S * gradient
+operand). The file stores loss, recon, kl and grad.<name> unscaled (the
+true-scale gradients of this rounded computation: what Adam is given) and
+adds "precision": "mixed" and "loss_scale" (e.g. "65536") to the metadata.
+A file without "precision" is fp32 (the fp32 path and its files are
+unchanged).
+
+Double rounding: vae-vk keeps activations and gradients in float32, so
+what it rounds to binary16 is a float32 value, itself already rounded; the
+oracle's values are float64. h here rounds to float32 first, then to
+binary16 (to_binary16), so that the oracle applies the function vae-vk
+applies: rounding a float64 value straight to binary16 differs from that
+double rounding exactly when the float64 value lies within half a float32
+ulp of a binary16 midpoint, on the wrong side of it. (Torch 1.13's own
+float64 -> float16 cast goes through float32 too; tests/torch/
+half_rounding.py checks the float32 -> float16 cast against exact
+rounding at every binary16 midpoint and its float32 neighbours.) On the
+committed fixtures rounding straight from float64 moves no tensor by more
+than a normalized MSE of 1e-8, so the choice is one of meaning, not of
+size.
+
+What check-reference can hold on a mixed file: binary16 rounding is a step
+function, so two correct implementations whose float32 values differ by an
+ulp (float32 vs double sums, tanhf vs tanh) now and then round an operand
+to neighbouring binary16 values, 2^-11 apart relative, and in the backward
+pass each such flip moves later sums enough to flip more of them. Measured
+on the committed fixtures and more seeds (float32 tensors with float32
+sums, as a GPU, and with double sums, as vae-vk's reference): the loss
+terms stay within 6e-6 relative (the small, cancelling kl; recon 6e-8),
+parameters after Adam within 5e-10, but the gradients of the first layers,
+whose bias gradients cancel heavily, differ by normalized MSE up to 1.3e-6
+(float32 sums; 3e-7 with double sums) and Adam's v by up to 4e-6. So
+check-reference holds a mixed file to a normalized MSE of 1e-5 per tensor
+(MIXED_NMSE_LIMIT) and the loss terms to 1e-5 relative, as in fp32. The
+maker prints how far the fp32 step is from the mixed one (ref_mixed_s1:
+4.3e-3, ref_mixed_warm_s65536: 3.5e-4), so a backend that skips the
+rounding fails; flushing subnormals to zero moves ref_mixed_s1 by 0.37.
+Each mixed op alone, from the same operands, is held to vae-vk's per-op
+bound instead (selftest, 1e-10): the flips need differing inputs.
 """
 
 import argparse
@@ -132,6 +201,139 @@ def vae_loss(x, xhat, mu, log_var, beta):
     recon = ((xhat - x) ** 2).sum() / batch
     kl = (-0.5 * (1 + log_var - mu ** 2 - log_var.exp())).sum() / batch
     return recon + beta * kl, recon, kl
+
+
+# ----------------------------------------------------------------------------
+# Mixed precision: every product's operands rounded to binary16
+
+
+PRECISIONS = ("fp32", "mixed")
+# check-reference's limits for a mixed file (the docstring says why): every
+# tensor to this normalized MSE, the loss terms to 1e-5 relative as in fp32.
+MIXED_NMSE_LIMIT = 1e-5
+BINARY16_MAX = 65504.0
+BINARY16_MIN_NORMAL = 2.0 ** -14
+
+
+def to_binary16(t):
+    """h(t): t rounded to IEEE binary16 (nearest, ties to even, subnormals
+    kept, overflow to inf), returned in t's dtype.
+
+    Through float32 on purpose: vae-vk rounds float32 values, so the oracle
+    rounds its float64 values to float32 first (the docstring's "double
+    rounding"). Torch's float32 -> float16 cast rounds correctly
+    (tests/torch/half_rounding.py checks it at every binary16 midpoint);
+    torch 1.13's float64 -> float16 cast goes through float32 anyway, but
+    that is not promised, so it is not relied on."""
+    return t.to(torch.float32).to(torch.float16).to(t.dtype)
+
+
+class Binary16Operands:
+    """The h() applied to product operands, counting what the rounding did
+    to each kind of operand (keyed by `where`): values, those that became
+    binary16 subnormals, nonzero ones that became 0, infinities, and the
+    largest magnitude. exact=True makes h the identity (for tests)."""
+
+    def __init__(self, exact=False):
+        self.exact = exact
+        self.census = {}
+
+    def __call__(self, t, where):
+        if self.exact:
+            return t
+        h = to_binary16(t)
+        a = h.abs()
+        c = self.census.setdefault(where, [0, 0, 0, 0, 0.0])
+        c[0] += t.numel()
+        c[1] += int(((a > 0) & (a < BINARY16_MIN_NORMAL)).sum())
+        c[2] += int(((h == 0) & (t != 0)).sum())
+        c[3] += int(torch.isinf(h).sum())
+        c[4] = max(c[4], float(t.abs().max()) if t.numel() else 0.0)
+        return h
+
+    def totals(self):
+        """-> (values, subnormal, flushed to 0, inf, largest |gradient operand|)"""
+        tot = [sum(c[i] for c in self.census.values()) for i in range(4)]
+        dy = [c[4] for w, c in self.census.items() if w.endswith(" dy")]
+        return tot + [max(dy, default=0.0)]
+
+
+# y = conv2d(x, w) + b, kernel 4, stride 2, padding 1. Forward h(x)*h(w);
+# backward to the input h(dy)*h(w), to the weights h(dy)*h(x); db = sum dy.
+class _Conv2dMixed(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, w, b, h, name):
+        xh, wh = h(x, name + " x"), h(w, name + " w")
+        ctx.save_for_backward(xh, wh)
+        ctx.h, ctx.name = h, name
+        return F.conv2d(xh, wh, b, stride=2, padding=1)
+
+    @staticmethod
+    def backward(ctx, dy):
+        xh, wh = ctx.saved_tensors
+        dyh = ctx.h(dy, ctx.name + " dy")
+        dx = torch.nn.grad.conv2d_input(xh.shape, wh, dyh, stride=2, padding=1)
+        dw = torch.nn.grad.conv2d_weight(xh, wh.shape, dyh, stride=2, padding=1)
+        return dx, dw, dy.sum((0, 2, 3)), None, None
+
+
+# y = conv_transpose2d(x, w) + b, the adjoint of conv2d(., w): backward to
+# the input is conv2d(h(dy), h(w)), to the weights conv2d's weight gradient
+# with the roles of input and output swapped, h(dy) against h(x).
+class _ConvTranspose2dMixed(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, w, b, h, name):
+        xh, wh = h(x, name + " x"), h(w, name + " w")
+        ctx.save_for_backward(xh, wh)
+        ctx.h, ctx.name = h, name
+        return F.conv_transpose2d(xh, wh, b, stride=2, padding=1)
+
+    @staticmethod
+    def backward(ctx, dy):
+        xh, wh = ctx.saved_tensors
+        dyh = ctx.h(dy, ctx.name + " dy")
+        dx = F.conv2d(dyh, wh, stride=2, padding=1)
+        dw = torch.nn.grad.conv2d_weight(dyh, wh.shape, xh, stride=2, padding=1)
+        return dx, dw, dy.sum((0, 2, 3)), None, None
+
+
+# y = x w^T + b: x (B,in), w (out,in), y (B,out).
+class _LinearMixed(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, w, b, h, name):
+        xh, wh = h(x, name + " x"), h(w, name + " w")
+        ctx.save_for_backward(xh, wh)
+        ctx.h, ctx.name = h, name
+        return F.linear(xh, wh, b)
+
+    @staticmethod
+    def backward(ctx, dy):
+        xh, wh = ctx.saved_tensors
+        dyh = ctx.h(dy, ctx.name + " dy")
+        return dyh @ wh, dyh.t() @ xh, dy.sum(0), None, None
+
+
+def forward_mixed(model, x, eps, h):
+    """VAE.forward with every product through the functions above, each
+    operand rounded by h (a Binary16Operands). Returns xhat, mu, log_var.
+    The encoder's flattened output feeds both heads: autograd adds their two
+    backward-to-input products unrounded, as the lead's semantics ask."""
+    a = x
+    for i, conv in enumerate(model.encoder):
+        a = _Conv2dMixed.apply(a, conv.weight, conv.bias, h, "encoder.%d" % i)
+        a = F.leaky_relu(a, LEAKY_SLOPE)
+    a = a.flatten(1)
+    mu = _LinearMixed.apply(a, model.fc_mu.weight, model.fc_mu.bias, h, "fc_mu")
+    log_var = _LinearMixed.apply(a, model.fc_log_var.weight, model.fc_log_var.bias,
+                                 h, "fc_log_var")
+    z = mu + torch.exp(0.5 * log_var) * eps
+    d = model.decoder_input
+    a = F.relu(_LinearMixed.apply(z, d.weight, d.bias, h, "decoder_input"))
+    a = a.view(z.shape[0], model.channels[3], BOTTOM, BOTTOM)
+    for i, convt in enumerate(model.decoder):
+        a = _ConvTranspose2dMixed.apply(a, convt.weight, convt.bias, h, "decoder.%d" % i)
+        a = torch.tanh(a) if i == len(model.decoder) - 1 else F.relu(a)
+    return a, mu, log_var
 
 
 # ----------------------------------------------------------------------------
@@ -291,17 +493,28 @@ def draw_inputs(channels, latent, batch, seed, warm_moments, adam_step):
     return model, x, eps, moments
 
 
-def reference_step(params, x, eps, moments, channels, latent, beta, lr, adam_step):
+def reference_step(params, x, eps, moments, channels, latent, beta, lr, adam_step,
+                   precision="fp32", loss_scale=1.0, h=None):
     """Float64 loss, gradients and one torch.optim.Adam step.
 
     params: {name: float32 tensor}; moments: {name: (m, v)} or None for
-    zeros. Returns a dict of float64 results."""
+    zeros. precision "mixed": products through forward_mixed with h (a
+    Binary16Operands, made here if None), the backward pass seeded with
+    loss_scale, the gradients divided by it before Adam (exact: a power of
+    two). Returns a dict of float64 results, gradients unscaled."""
     model = VAE(channels, latent).double()
     model.load_state_dict({k: v.double() for k, v in params.items()}, strict=True)
     x64, eps64 = x.double(), eps.double()
-    xhat, mu, log_var = model(x64, eps64)
-    loss, recon, kl = vae_loss(x64, xhat, mu, log_var, beta)
-    loss.backward()
+    if precision == "mixed":
+        xhat, mu, log_var = forward_mixed(model, x64, eps64, h or Binary16Operands())
+        loss, recon, kl = vae_loss(x64, xhat, mu, log_var, beta)
+        loss.backward(torch.tensor(float(loss_scale), dtype=torch.float64))
+        for p in model.parameters():
+            p.grad /= loss_scale
+    else:
+        xhat, mu, log_var = model(x64, eps64)
+        loss, recon, kl = vae_loss(x64, xhat, mu, log_var, beta)
+        loss.backward()
     grads = {n: p.grad.detach().clone() for n, p in model.named_parameters()}
 
     opt = torch.optim.Adam(model.parameters(), lr=lr, betas=ADAM_BETAS,
@@ -332,18 +545,55 @@ def reference_step(params, x, eps, moments, channels, latent, beta, lr, adam_ste
     return out
 
 
+def loss_scale_ok(s):
+    """A loss scale must be a positive power of two: dividing by it is exact."""
+    return s > 0 and math.isfinite(s) and math.frexp(s)[0] == 0.5
+
+
+def binary16_summary(h, loss_scale):
+    """One line on what rounding did to the product operands; fails on inf."""
+    n, sub, flushed, inf, dy_max = h.totals()
+    if inf or not math.isfinite(dy_max):
+        raise SystemExit("S * gradients overflow binary16 (%d operands became inf; largest gradient "
+                         "operand %g, binary16 ends at %g): vae-vk would skip this step, so it is "
+                         "no reference step; use a smaller --loss-scale"
+                         % (inf, dy_max, BINARY16_MAX))
+    headroom = int(math.floor(math.log2(BINARY16_MAX / dy_max))) if dy_max > 0 else 0
+    return ("binary16 operands: %d, %d of them subnormal, %d nonzero ones rounded to 0; largest "
+            "S * gradient operand %.6g (S = %g could double %d more times)"
+            % (n, sub, flushed, dy_max, loss_scale, headroom))
+
+
+def worst_nmse(a, b):
+    """(normalized MSE, name) of the tensor of a furthest from b, as
+    check-reference measures it: sum (a-b)^2 / sum b^2."""
+    return max((float(((a[n] - b[n]) ** 2).sum() / (b[n] ** 2).sum()), n) for n in b)
+
+
 def make_fixture(args):
     channels = [int(c) for c in args.channels.split(",")]
     if args.adam_step < 1:
         raise SystemExit("--adam-step must be >= 1 (1 is Adam's first step)")
+    if args.loss_scale is not None and args.precision != "mixed":
+        raise SystemExit("--loss-scale is for --precision mixed (fp32 has no loss scaling)")
+    mixed = args.precision == "mixed"
+    loss_scale = args.loss_scale if args.loss_scale is not None else 1.0
+    if not loss_scale_ok(loss_scale):
+        raise SystemExit("--loss-scale %g is not a power of two (2^k, k any integer)" % loss_scale)
     model, x, eps, moments = draw_inputs(channels, args.latent, args.batch,
                                          args.seed, args.warm_moments,
                                          args.adam_step)
     params = {n: p.detach().clone() for n, p in model.named_parameters()}
     if moments is not None:  # the float32 moments are what the file holds
         moments = {n: (m.float(), v.float()) for n, (m, v) in moments.items()}
+    h = Binary16Operands()
     r = reference_step(params, x, eps, moments, channels, args.latent,
-                       args.beta, args.lr, args.adam_step)
+                       args.beta, args.lr, args.adam_step, args.precision, loss_scale, h)
+    if mixed:
+        census = binary16_summary(h, loss_scale)
+        fp32 = reference_step(params, x, eps, moments, channels, args.latent,
+                              args.beta, args.lr, args.adam_step)
+        signal = worst_nmse(fp32["grad"], r["grad"])
 
     f32 = lambda t: t.to(torch.float32)
     items = [(n, t) for n, t in params.items()]
@@ -364,12 +614,24 @@ def make_fixture(args):
         "betas": "%r,%r" % ADAM_BETAS, "eps": repr(ADAM_EPS),
         "seed": str(args.seed), "torch": torch.__version__,
     }
+    if mixed:  # fp32 files stay as they were: no key means fp32
+        meta["precision"] = "mixed"
+        meta["loss_scale"] = "%.17g" % loss_scale
     write_safetensors(args.out, items, meta)
     print("%s: loss %.9g recon %.9g kl %.9g (channels %s, latent %d, batch %d, "
           "beta %g, adam step %d%s)" %
           (args.out, float(r["loss"]), float(r["recon"]), float(r["kl"]),
            meta["channels"], args.latent, args.batch, args.beta,
            args.adam_step, ", warm moments" if args.warm_moments else ""))
+    if mixed:
+        print("%s: mixed precision, loss scale %g; %s" % (args.out, loss_scale, census))
+        print("%s: the fp32 step differs from this one by normalized MSE %.2e (%s), "
+              "%.0fx check-reference's mixed limit %.0e" % (args.out, signal[0], "grad." + signal[1],
+                                                            signal[0] / MIXED_NMSE_LIMIT,
+                                                            MIXED_NMSE_LIMIT))
+        if signal[0] < 10 * MIXED_NMSE_LIMIT:
+            print("warning: that is too close for check-reference to tell a mixed step "
+                  "from an fp32 one; another seed or size tells them apart better")
 
 
 # ----------------------------------------------------------------------------
@@ -410,6 +672,13 @@ def verify_fixture(path):
     latent, batch = int(meta["latent"]), int(meta["batch"])
     beta, lr, step = float(meta["beta"]), float(meta["lr"]), int(meta["adam_step"])
     warm = meta["warm_moments"] == "1"
+    precision = meta.get("precision", "fp32")
+    loss_scale = float(meta.get("loss_scale", "1"))
+    if precision not in PRECISIONS or not loss_scale_ok(loss_scale) or \
+            (precision == "fp32" and "loss_scale" in meta):
+        raise SystemExit("%s: precision %r with loss_scale %r: expected fp32 without a loss "
+                         "scale, or mixed with a power of two"
+                         % (path, precision, meta.get("loss_scale")))
     if [float(b) for b in meta["betas"].split(",")] != list(ADAM_BETAS) \
             or float(meta["eps"]) != ADAM_EPS:
         raise SystemExit("%s: Adam betas/eps differ from this script's" % path)
@@ -420,8 +689,12 @@ def verify_fixture(path):
 
     params = {n: t[n] for n in names}
     moments = {n: (t["m." + n], t["v." + n]) for n in names} if warm else None
+    h = Binary16Operands()
     r = reference_step(params, t["x"], t["eps"], moments, channels, latent,
-                       beta, lr, step)
+                       beta, lr, step, precision, loss_scale, h)
+    if precision == "mixed":
+        print("%s: mixed precision, loss scale %g; %s"
+              % (path, loss_scale, binary16_summary(h, loss_scale)))
 
     failures, off_by_ulp, checked = [], 0, 0
     for k in ("loss", "recon", "kl"):
@@ -453,10 +726,10 @@ def verify_fixture(path):
             print("note: " + msg + " (made with torch %s, this is %s)"
                   % (meta["torch"], torch.__version__))
 
-    print("%s: loss %.9g recon %.9g kl %.9g; %d values checked, %d differ from "
+    print("%s: %s, loss %.9g recon %.9g kl %.9g; %d values checked, %d differ from "
           "a fresh float32 rounding (allowed: float64 noise at a rounding tie); "
           "redraw from seed %s" %
-          (path, float(t["loss"]), float(t["recon"]), float(t["kl"]), checked,
+          (path, precision, float(t["loss"]), float(t["recon"]), float(t["kl"]), checked,
            off_by_ulp, "matches" if same else "differs"))
     if failures:
         for f in failures:
@@ -477,6 +750,10 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--adam-step", type=int, default=1)
     ap.add_argument("--warm-moments", action="store_true")
+    ap.add_argument("--precision", choices=PRECISIONS, default="fp32",
+                    help="mixed: every product's operands rounded to binary16 (see above)")
+    ap.add_argument("--loss-scale", type=float, default=None, metavar="S",
+                    help="mixed only: backward pass seeded with S (a power of two; default 1)")
     args = ap.parse_args()
     if bool(args.out) == bool(args.verify):
         ap.error("give exactly one of --out FILE or --verify FILE")
