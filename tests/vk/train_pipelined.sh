@@ -27,12 +27,13 @@ else
     ok "the validation layer stayed silent over 20 pipelined steps"
 fi
 
-# step,epoch,beta,loss,recon,kl: compare loss, recon, kl row by row
+# step,epoch,beta,loss,recon,kl,...: compare loss, recon, kl row by row (the
+# two logs pasted side by side, each NF / 2 fields)
 worst=$(paste -d, "$TMP/gpu/log.csv" "$TMP/cpu/log.csv" | awk -F, '
     NR == 1 { next }
     { rows++
       for (i = 4; i <= 6; i++) {
-          a = $i; b = $(i + 7); d = a - b; if (d < 0) d = -d
+          a = $i; b = $(i + NF / 2); d = a - b; if (d < 0) d = -d
           m = b < 0 ? -b : b; if (m < 1e-30) m = 1e-30
           if (d / m > worst) worst = d / m
       } }
