@@ -5,7 +5,7 @@
 // invocations computes a tile of TM×TN = RM·WY × RN·WX outputs, each
 // invocation an RM×RN block: RM·RN multiply-adds for (RM+RN)/4 vec4 reads
 // of shared memory (the planner uses 4×4 blocks; 8×8 ran slower on both an
-// H200 and lavapipe, see src/vk/vk_gemm.c). K is walked TK at a time: every
+// H200 and lavapipe, see src/vk/vk_tiling.c). K is walked TK at a time: every
 // invocation fetches its share of the next A and B slices into registers
 // while the current ones, in shared memory, are multiplied. Nothing depends
 // on the subgroup size; the barriers are in uniform control flow.
