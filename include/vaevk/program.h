@@ -70,11 +70,24 @@ typedef enum {
 #define VAE_OP_MAX_TENSORS 5
 #define VAE_OP_MAX_DIMS 5
 
+/* How a product (a convolution or linear layer, forward or backward) is
+ * computed. Every other op ignores it: element-wise ops, reductions, the
+ * loss and Adam are fp32 in both. */
+typedef enum {
+    VAE_PRECISION_FP32,  /* fp32 operands, fp32 sums (double in the reference) */
+    /* both operands rounded to binary16 as they are loaded (vae_round_f16,
+     * vaevk/half.h), the products summed in fp32 (double in the reference):
+     * what matrix units compute. The output, and the old value a product
+     * adds to (linear_backward_input's accumulate), stay fp32. */
+    VAE_PRECISION_MIXED,
+} vae_precision;
+
 typedef struct {
     vae_op_kind kind;
     vae_tensor t[VAE_OP_MAX_TENSORS];
     int32_t d[VAE_OP_MAX_DIMS];
     float f[3];
+    vae_precision precision; /* products only */
 } vae_op;
 
 typedef struct {
@@ -85,6 +98,10 @@ typedef struct {
 /* Appends an op; returns 0, or -1 when out of memory. */
 int vae_program_push(vae_program *p, const vae_op *op);
 void vae_program_free(vae_program *p);
+/* Sets the precision of every product op of p. */
+void vae_program_set_precision(vae_program *p, vae_precision precision);
+/* "fp32" or "mixed". */
+const char *vae_precision_name(vae_precision precision);
 
 /* ---- what every op is: one table that every backend and the selftest read.
  * Backends plan by these facts, never by the order of the kinds. */

@@ -8,64 +8,78 @@
 
 #include "vaevk/ops.h"
 
+#define FP32 VAE_PRECISION_FP32
 const selftest_case selftest_cases[] = {
-    {VAE_OP_INPUT_CONVERT, {1, 7}, {0}, 0},
-    {VAE_OP_INPUT_CONVERT, {6, 7}, {0}, 0},
-    {VAE_OP_CONV2D_FWD, {1, 3, 7, 6, 5}, {0}, 0},
-    {VAE_OP_CONV2D_FWD, {2, 5, 8, 10, 3}, {0}, 0},
-    {VAE_OP_CONV2D_BWD_INPUT, {1, 3, 7, 6, 5}, {0}, 0},
-    {VAE_OP_CONV2D_BWD_INPUT, {2, 5, 8, 10, 3}, {0}, 0},
-    {VAE_OP_CONV2D_BWD_WEIGHT, {1, 3, 7, 6, 5}, {0}, 0},
-    {VAE_OP_CONV2D_BWD_WEIGHT, {3, 5, 8, 10, 3}, {0}, 0},
+    {VAE_OP_INPUT_CONVERT, {1, 7}, {0}, 0, FP32},
+    {VAE_OP_INPUT_CONVERT, {6, 7}, {0}, 0, FP32},
+    {VAE_OP_CONV2D_FWD, {1, 3, 7, 6, 5}, {0}, 0, FP32},
+    {VAE_OP_CONV2D_FWD, {2, 5, 8, 10, 3}, {0}, 0, FP32},
+    {VAE_OP_CONV2D_BWD_INPUT, {1, 3, 7, 6, 5}, {0}, 0, FP32},
+    {VAE_OP_CONV2D_BWD_INPUT, {2, 5, 8, 10, 3}, {0}, 0, FP32},
+    {VAE_OP_CONV2D_BWD_WEIGHT, {1, 3, 7, 6, 5}, {0}, 0, FP32},
+    {VAE_OP_CONV2D_BWD_WEIGHT, {3, 5, 8, 10, 3}, {0}, 0, FP32},
     /* more outputs (66560) than the 65535 workgroups every device has */
-    {VAE_OP_CONV2D_BWD_WEIGHT, {1, 65, 2, 2, 64}, {0}, 0},
-    {VAE_OP_CONVT_FWD, {1, 5, 3, 4, 3}, {0}, 0},
-    {VAE_OP_CONVT_FWD, {2, 3, 4, 5, 7}, {0}, 0},
-    {VAE_OP_CONVT_BWD_INPUT, {1, 5, 3, 4, 3}, {0}, 0},
-    {VAE_OP_CONVT_BWD_INPUT, {2, 3, 4, 5, 7}, {0}, 0},
-    {VAE_OP_CONVT_BWD_WEIGHT, {1, 5, 3, 4, 3}, {0}, 0},
-    {VAE_OP_CONVT_BWD_WEIGHT, {3, 3, 4, 5, 7}, {0}, 0},
-    {VAE_OP_LINEAR_FWD, {1, 37, 11}, {0}, 0},
-    {VAE_OP_LINEAR_FWD, {3, 300, 5}, {0}, 0},
-    {VAE_OP_LINEAR_BWD_INPUT, {1, 37, 11, 0}, {0}, 0},
-    {VAE_OP_LINEAR_BWD_INPUT, {3, 37, 11, 1}, {0}, 0},
-    {VAE_OP_LINEAR_BWD_WEIGHT, {1, 37, 11}, {0}, 0},
-    {VAE_OP_LINEAR_BWD_WEIGHT, {3, 37, 11}, {0}, 0},
-    {VAE_OP_BIAS_FWD, {1, 5, 13}, {0}, 1},
-    {VAE_OP_BIAS_FWD, {3, 7, 1}, {0}, 1},
-    {VAE_OP_BIAS_BWD, {1, 5, 13}, {0}, 0},
-    {VAE_OP_BIAS_BWD, {3, 7, 101}, {0}, 0},
-    {VAE_OP_LEAKY_RELU_FWD, {777}, {0.2f}, 1},
-    {VAE_OP_LEAKY_RELU_BWD, {777}, {0.2f}, 1},
-    {VAE_OP_RELU_FWD, {777}, {0}, 1},
-    {VAE_OP_RELU_BWD, {777}, {0}, 1},
-    {VAE_OP_TANH_FWD, {777}, {0}, 1},
-    {VAE_OP_TANH_BWD, {777}, {0}, 1},
-    {VAE_OP_EPS_NORMAL, {1001}, {0}, 0},
-    {VAE_OP_REPARAM_FWD, {1}, {0}, 0},
-    {VAE_OP_REPARAM_FWD, {391}, {0}, 1},
-    {VAE_OP_REPARAM_BWD, {391}, {0}, 1},
-    {VAE_OP_KL_FWD, {1, 17}, {0}, 0},
-    {VAE_OP_KL_FWD, {3, 129}, {0}, 0},
-    {VAE_OP_KL_BWD, {1, 17}, {0}, 1},
-    {VAE_OP_KL_BWD, {3, 129}, {0}, 1},
-    {VAE_OP_MSE_FWD, {1, 300}, {0}, 0},
-    {VAE_OP_MSE_FWD, {3, 301}, {0}, 0},
-    {VAE_OP_MSE_BWD, {1, 300}, {0}, 1},
-    {VAE_OP_MSE_BWD, {3, 301}, {0}, 1},
-    {VAE_OP_LOSS_REDUCE, {1}, {0}, 0},
-    {VAE_OP_LOSS_REDUCE, {131}, {0}, 0},
+    {VAE_OP_CONV2D_BWD_WEIGHT, {1, 65, 2, 2, 64}, {0}, 0, FP32},
+    {VAE_OP_CONVT_FWD, {1, 5, 3, 4, 3}, {0}, 0, FP32},
+    {VAE_OP_CONVT_FWD, {2, 3, 4, 5, 7}, {0}, 0, FP32},
+    {VAE_OP_CONVT_BWD_INPUT, {1, 5, 3, 4, 3}, {0}, 0, FP32},
+    {VAE_OP_CONVT_BWD_INPUT, {2, 3, 4, 5, 7}, {0}, 0, FP32},
+    {VAE_OP_CONVT_BWD_WEIGHT, {1, 5, 3, 4, 3}, {0}, 0, FP32},
+    {VAE_OP_CONVT_BWD_WEIGHT, {3, 3, 4, 5, 7}, {0}, 0, FP32},
+    {VAE_OP_LINEAR_FWD, {1, 37, 11}, {0}, 0, FP32},
+    {VAE_OP_LINEAR_FWD, {3, 300, 5}, {0}, 0, FP32},
+    {VAE_OP_LINEAR_BWD_INPUT, {1, 37, 11, 0}, {0}, 0, FP32},
+    {VAE_OP_LINEAR_BWD_INPUT, {3, 37, 11, 1}, {0}, 0, FP32},
+    {VAE_OP_LINEAR_BWD_WEIGHT, {1, 37, 11}, {0}, 0, FP32},
+    {VAE_OP_LINEAR_BWD_WEIGHT, {3, 37, 11}, {0}, 0, FP32},
+    {VAE_OP_BIAS_FWD, {1, 5, 13}, {0}, 1, FP32},
+    {VAE_OP_BIAS_FWD, {3, 7, 1}, {0}, 1, FP32},
+    {VAE_OP_BIAS_BWD, {1, 5, 13}, {0}, 0, FP32},
+    {VAE_OP_BIAS_BWD, {3, 7, 101}, {0}, 0, FP32},
+    {VAE_OP_LEAKY_RELU_FWD, {777}, {0.2f}, 1, FP32},
+    {VAE_OP_LEAKY_RELU_BWD, {777}, {0.2f}, 1, FP32},
+    {VAE_OP_RELU_FWD, {777}, {0}, 1, FP32},
+    {VAE_OP_RELU_BWD, {777}, {0}, 1, FP32},
+    {VAE_OP_TANH_FWD, {777}, {0}, 1, FP32},
+    {VAE_OP_TANH_BWD, {777}, {0}, 1, FP32},
+    {VAE_OP_EPS_NORMAL, {1001}, {0}, 0, FP32},
+    {VAE_OP_REPARAM_FWD, {1}, {0}, 0, FP32},
+    {VAE_OP_REPARAM_FWD, {391}, {0}, 1, FP32},
+    {VAE_OP_REPARAM_BWD, {391}, {0}, 1, FP32},
+    {VAE_OP_KL_FWD, {1, 17}, {0}, 0, FP32},
+    {VAE_OP_KL_FWD, {3, 129}, {0}, 0, FP32},
+    {VAE_OP_KL_BWD, {1, 17}, {0}, 1, FP32},
+    {VAE_OP_KL_BWD, {3, 129}, {0}, 1, FP32},
+    {VAE_OP_MSE_FWD, {1, 300}, {0}, 0, FP32},
+    {VAE_OP_MSE_FWD, {3, 301}, {0}, 0, FP32},
+    {VAE_OP_MSE_BWD, {1, 300}, {0}, 1, FP32},
+    {VAE_OP_MSE_BWD, {3, 301}, {0}, 1, FP32},
+    {VAE_OP_LOSS_REDUCE, {1}, {0}, 0, FP32},
+    {VAE_OP_LOSS_REDUCE, {131}, {0}, 0, FP32},
     /* f: 1-b1, 1-b2, eps (program.h). With v in [0, 1e-2], sqrt(v) is at most
      * 0.1: the second case's eps is of that size, so the eps term counts */
-    {VAE_OP_ADAM, {999}, {0.1f, 0.001f, 1e-8f}, 1},
-    {VAE_OP_ADAM, {1001}, {0.1f, 0.001f, 0.05f}, 1},
+    {VAE_OP_ADAM, {999}, {0.1f, 0.001f, 1e-8f}, 1, FP32},
+    {VAE_OP_ADAM, {1001}, {0.1f, 0.001f, 0.05f}, 1, FP32},
     /* d: S, N, L. One of each; then no size a multiple of the tiles (4 or 64
      * points, 64 Gaussians, 8 dimensions); then more points than one
      * workgroup takes, with NaN and ±Inf among the points (see fill_floats) */
-    {VAE_OP_AGGREGATE_LOG_DENSITY, {1, 1, 1}, {0}, 0},
-    {VAE_OP_AGGREGATE_LOG_DENSITY, {7, 67, 13}, {0}, 0},
-    {VAE_OP_AGGREGATE_LOG_DENSITY, {70, 131, 19}, {0}, 1},
+    {VAE_OP_AGGREGATE_LOG_DENSITY, {1, 1, 1}, {0}, 0, FP32},
+    {VAE_OP_AGGREGATE_LOG_DENSITY, {7, 67, 13}, {0}, 0, FP32},
+    {VAE_OP_AGGREGATE_LOG_DENSITY, {70, 131, 19}, {0}, 1, FP32},
+    /* Every product again in mixed precision (see fill_mixed_operand). */
+#define MIXED(kind, ...) {kind, {__VA_ARGS__}, {0}, 0, VAE_PRECISION_MIXED}
+    MIXED(VAE_OP_CONV2D_FWD, 2, 5, 8, 10, 3),
+    MIXED(VAE_OP_CONV2D_BWD_INPUT, 2, 5, 8, 10, 3),
+    MIXED(VAE_OP_CONV2D_BWD_WEIGHT, 3, 5, 8, 10, 3),
+    MIXED(VAE_OP_CONVT_FWD, 2, 3, 4, 5, 7),
+    MIXED(VAE_OP_CONVT_BWD_INPUT, 2, 3, 4, 5, 7),
+    MIXED(VAE_OP_CONVT_BWD_WEIGHT, 3, 3, 4, 5, 7),
+    MIXED(VAE_OP_LINEAR_FWD, 3, 300, 5),
+    MIXED(VAE_OP_LINEAR_BWD_INPUT, 3, 37, 11, 1),
+    MIXED(VAE_OP_LINEAR_BWD_WEIGHT, 3, 37, 11),
+#undef MIXED
 };
+#undef FP32
 const int selftest_case_count = (int)(sizeof selftest_cases / sizeof selftest_cases[0]);
 
 vae_arena selftest_arena(vae_op_kind kind, int k) {
@@ -129,6 +143,26 @@ static void fill_floats(const selftest_case *c, int k, float *x, uint32_t n, uin
         x[7 * j + (uint32_t)k] = special[j];
 }
 
+/* A mixed product's operands, made so that a backend that does not round
+ * them, or rounds them another way, misses the 1e-10 bound: the first in
+ * [-2^-15, 2^-15], binary16 subnormals, where only 9 or 10 bits survive;
+ * every fifth value of the second an exact tie between two binary16
+ * values (the 13 dropped bits 1 followed by zeros), where rounding half
+ * up differs from ties to even. The output is scaled like the first, so
+ * the old value linear_backward_input adds to does not drown the sums. */
+static void fill_mixed_operand(int k, float *x, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++) {
+        if (k == 0 || k == 1) {
+            x[i] *= 0x1p-15f;
+        } else if (k == 2 && i % 5 == 0) {
+            uint32_t u;
+            memcpy(&u, &x[i], 4);
+            u = (u & ~0x1fffu) | 0x1000u;
+            memcpy(&x[i], &u, 4);
+        }
+    }
+}
+
 /* Step 7 of a run with flips and beta 0.7: Adam's scalars are those of t = 3. */
 static void fill_step_in(uint32_t *w) {
     vae_step_in s = {.step = 7, .seed_lo = 0x9abcdef0u, .seed_hi = 0x12345678u, .flip = 1, .beta = 0.7f};
@@ -147,4 +181,6 @@ void selftest_fill(const selftest_case *c, const vae_op *op, int k, uint32_t *w,
             w[i] = (uint32_t)next(rng);
     else
         fill_floats(c, k, (float *)w, n, rng);
+    if (c->precision == VAE_PRECISION_MIXED && k <= 2)
+        fill_mixed_operand(k, (float *)w, n);
 }

@@ -13,6 +13,7 @@ typedef struct {
     int32_t d[VAE_OP_MAX_DIMS];
     float f[3];
     int specials;     /* NaN and ±Inf among the float inputs */
+    vae_precision precision; /* products: mixed cases run where the backend has it */
 } selftest_case;
 
 extern const selftest_case selftest_cases[];

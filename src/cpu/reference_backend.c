@@ -1,10 +1,12 @@
 /* The reference backend: arenas are plain memory and a recording is the
  * program itself, interpreted op by op with the functions of vaevk/ops.h. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vaevk/backend.h"
+#include "vaevk/half.h"
 #include "vaevk/ops.h"
 #include "vaevk/rng.h"
 #include "cpu/ops_f64.h"
@@ -110,7 +112,8 @@ int vae_reference_read_f64(vae_backend *be, vae_tensor t, double *dst) {
 }
 
 static int reference_record(vae_backend *be, const vae_program *prog, vae_recording **out) {
-    if (vae_program_check(prog, ref(be)->words, be->error, sizeof be->error) != 0)
+    if (vae_program_check(prog, ref(be)->words, be->error, sizeof be->error) != 0 ||
+        vae_backend_check_precision(be, prog) != 0)
         return -1;
     vae_recording *rec = calloc(1, sizeof *rec);
     if (!rec)
@@ -208,11 +211,51 @@ static uint8_t *flips(const vae_step_in *s, int B) {
         }                                                                                        \
     } while (0)
 
-void vae_reference_run_op(const vae_op *op, void *const arena[VAE_ARENA_COUNT]) {
+static void run_op_fp32(const vae_op *op, void *const arena[VAE_ARENA_COUNT]) {
     const int32_t *d = op->d;
 #define AT(t) ((void *)((float *)arena[(t).arena] + (t).offset))
     RUN_OP(float, );
 #undef AT
+}
+
+/* A mixed product: both operands (t[1], t[2]) rounded to binary16 in
+ * place, the fp32 op run on them (its sums are in double), the operands
+ * put back. The output and an accumulated old value are not rounded. */
+static void run_mixed_product(const vae_op *op, void *const arena[VAE_ARENA_COUNT]) {
+    vae_op_size size;
+    char why[256];
+    if (vae_op_size_of(op, &size, why, sizeof why) != 0)
+        return; /* vae_program_check refused it when it was recorded */
+    float *operand[2], *kept[2];
+    for (int k = 0; k < 2; k++) {
+        operand[k] = (float *)arena[op->t[k + 1].arena] + op->t[k + 1].offset;
+        kept[k] = malloc((size_t)size.words[k + 1] * sizeof(float));
+        if (kept[k])
+            memcpy(kept[k], operand[k], (size_t)size.words[k + 1] * sizeof(float));
+    }
+    if (!kept[0] || !kept[1]) {
+        /* no memory for the copies: NaN outputs, which every comparison
+         * reports, rather than fp32 results passed off as mixed */
+        float *out = (float *)arena[op->t[0].arena] + op->t[0].offset;
+        for (uint32_t i = 0; i < size.words[0]; i++)
+            out[i] = NAN;
+    } else {
+        for (int k = 0; k < 2; k++)
+            for (uint32_t i = 0; i < size.words[k + 1]; i++)
+                operand[k][i] = vae_round_f16(operand[k][i]);
+        run_op_fp32(op, arena);
+        for (int k = 1; k >= 0; k--) /* the first operand last, in case both are one tensor */
+            memcpy(operand[k], kept[k], (size_t)size.words[k + 1] * sizeof(float));
+    }
+    free(kept[0]);
+    free(kept[1]);
+}
+
+void vae_reference_run_op(const vae_op *op, void *const arena[VAE_ARENA_COUNT]) {
+    if (op->precision == VAE_PRECISION_MIXED)
+        run_mixed_product(op, arena);
+    else
+        run_op_fp32(op, arena);
 }
 
 void vae_reference_run_op_f64(const vae_op *op, void *const arena[VAE_ARENA_COUNT]) {
@@ -268,6 +311,8 @@ static vae_backend *create(int f64) {
     c->base.vt = &reference_vtable;
     c->base.is_cpu = 1;
     c->f64 = f64;
+    /* the double twins are for gradient checks of the model as written */
+    c->base.mixed = f64 ? VAE_MIXED_NONE : VAE_MIXED_EMULATED;
     snprintf(c->base.name, sizeof c->base.name, f64 ? "reference (plain C, float64)" : "reference (plain C)");
     return &c->base;
 }
