@@ -45,6 +45,7 @@ static void linear_geometry(const vae_op *op, vk_product *p) {
 /* The large/small sides (gemm_push.glsl) and the product's sizes. */
 void vk_product_of(const vae_op *op, vk_product *p) {
     memset(p, 0, sizeof *p);
+    p->mixed = op->precision == VAE_PRECISION_MIXED;
     p->push.epi_c = p->push.epi_n = 1;
     const vae_op_info *info = vae_op_info_of(op->kind);
     if (info->layer == VAE_LAYER_LINEAR) {
@@ -118,6 +119,7 @@ int vk_plan_product(vk_backend *b, const vae_op *op, const vk_epilogue *e, vk_di
     p.push.epilogue = e->bits;
     p.push.slope = e->slope;
     t.spec[5] = e->bits != 0 && !t.scratch_words; /* split: split_sum does the epilogue */
+    t.spec[6] = (uint32_t)p.mixed;
     if (vk_dispatch_pipeline(b, &vk_product_shaders[p.kernel], t.spec, 5, sizeof p.push, &out[0], err, errlen) != 0)
         return -1;
     memcpy(out[0].push, &p.push, sizeof p.push);
@@ -132,9 +134,9 @@ int vk_plan_product(vk_backend *b, const vae_op *op, const vk_epilogue *e, vk_di
     out[0].bind[3] = t.scratch_words ? a : epi[0];
     out[0].bind[4] = t.scratch_words ? scratch : epi[1];
     memcpy(out[0].groups, t.groups, sizeof t.groups);
-    snprintf(out[0].label, sizeof out[0].label, "%s%s %ux%ux%u tile %ux%u split %u", vae_op_name(op->kind),
+    snprintf(out[0].label, sizeof out[0].label, "%s%s %ux%ux%u tile %ux%u split %u%s", vae_op_name(op->kind),
              epilogue_name(e->bits), p.push.M, p.push.N * (p.kernel == VK_CONV_SCATTER ? 4 : 1), p.push.K,
-             t.tile_m, t.tile_n, p.push.splits);
+             t.tile_m, t.tile_n, p.push.splits, p.mixed ? " mixed" : "");
     if (!t.scratch_words)
         return 1;
     return vk_plan_split_sum(b, &p.push, result, scratch, epi, scratch_words, &out[1], err, errlen) == 0 ? 2 : -1;

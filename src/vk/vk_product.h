@@ -48,6 +48,7 @@ typedef struct {
     vk_product_kernel kernel;
     int tensor[3];      /* the op's tensor bound at 0 (the output), 1 and 2 */
     vk_gemm_push push;  /* sizes and strides; chunk and splits are 0 */
+    int mixed;          /* VAE_PRECISION_MIXED: operands rounded to binary16 */
 } vk_product;
 
 /* The product of an op of family VAE_FAMILY_PRODUCT whose sizes

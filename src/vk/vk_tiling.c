@@ -114,7 +114,7 @@ static double try_shape(vk_product *p, vk_tiling *t, const tile_shape *s, int cp
     g->chunk = (uint32_t)(ceil_div(ceil_div(g->K, splits), step) * step);
     g->splits = (uint32_t)ceil_div(g->K, g->chunk);
     t->spec[0] = s->x, t->spec[1] = s->y, t->spec[2] = s->k, t->spec[3] = s->rm, t->spec[4] = s->rn;
-    t->spec[5] = 0;
+    t->spec[5] = t->spec[6] = 0;
     t->tile_m = tile_m(s), t->tile_n = tile_n(s);
     t->groups[0] = capped(tiles_n, l->maxComputeWorkGroupCount[0]);
     t->groups[1] = capped(tiles_m, l->maxComputeWorkGroupCount[1]);

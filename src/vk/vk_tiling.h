@@ -11,7 +11,9 @@
 #include "vk/vk_product.h"
 
 typedef struct {
-    uint32_t spec[VK_MAX_SPEC]; /* workgroup x, y, K step, rows and columns per invocation, fused */
+    /* workgroup x, y, K step, rows and columns per invocation; fused and
+     * mixed (shaders/gemm.glsl) are vk_plan_product's */
+    uint32_t spec[VK_MAX_SPEC];
     uint32_t tile_m, tile_n;
     uint32_t groups[3];         /* x: tiles along N, y: along M, z: splits (× 4 classes) */
     uint64_t scratch_words;     /* splits·count when split, else 0 */
