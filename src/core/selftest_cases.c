@@ -66,6 +66,17 @@ const selftest_case selftest_cases[] = {
     {VAE_OP_AGGREGATE_LOG_DENSITY, {1, 1, 1}, {0}, 0, FP32},
     {VAE_OP_AGGREGATE_LOG_DENSITY, {7, 67, 13}, {0}, 0, FP32},
     {VAE_OP_AGGREGATE_LOG_DENSITY, {70, 131, 19}, {0}, 1, FP32},
+    /* Loss scaling: the scaler starts at S = 2^10 after 2 clean steps (see
+     * fill_loss_scaler); specials 2 means found is already set. Clean
+     * gradients, then an inf or NaN among them; an update that counts the
+     * step clean, one that doubles S (interval 3), one that skips. Adam
+     * with found set must leave every word as it was. */
+    {VAE_OP_LOSS_SCALE_CHECK, {1001}, {0}, 0, FP32},
+    {VAE_OP_LOSS_SCALE_CHECK, {1001}, {0}, 1, FP32},
+    {VAE_OP_LOSS_SCALE_UPDATE, {5}, {0}, 0, FP32},
+    {VAE_OP_LOSS_SCALE_UPDATE, {3}, {0}, 0, FP32},
+    {VAE_OP_LOSS_SCALE_UPDATE, {3}, {0}, 2, FP32},
+    {VAE_OP_ADAM, {999}, {0.1f, 0.001f, 1e-8f}, 2, FP32},
     /* Every product again in mixed precision (see fill_mixed_operand). */
 #define MIXED(kind, ...) {kind, {__VA_ARGS__}, {0}, 0, VAE_PRECISION_MIXED}
     MIXED(VAE_OP_CONV2D_FWD, 2, 5, 8, 10, 3),
@@ -89,8 +100,11 @@ vae_arena selftest_arena(vae_op_kind kind, int k) {
     switch (kind) {
     case VAE_OP_INPUT_CONVERT: io = k >= 1; break;
     case VAE_OP_EPS_NORMAL: io = k == 1; break;
-    case VAE_OP_KL_BWD: case VAE_OP_ADAM: io = k == 4; break;
+    case VAE_OP_KL_BWD: case VAE_OP_ADAM: io = k >= 4; break;
+    case VAE_OP_MSE_BWD: io = k == 3; break;
     case VAE_OP_LOSS_REDUCE: io = k == 0 || k == 3; break;
+    case VAE_OP_LOSS_SCALE_CHECK: io = k == 0; break;
+    case VAE_OP_LOSS_SCALE_UPDATE: io = 1; break;
     default: break;
     }
     return io ? VAE_ARENA_IO : spread[k];
@@ -170,11 +184,32 @@ static void fill_step_in(uint32_t *w) {
     memcpy(w, &s, sizeof s);
 }
 
+/* S = 2^10, two clean steps, three skipped; found as the case says. */
+static void fill_loss_scaler(const selftest_case *c, uint32_t *w) {
+    vae_loss_scaler s = {.scale = 1024.0f, .clean = 2, .skipped = 3, .found = c->specials == 2};
+    memcpy(w, &s, sizeof s);
+}
+
+/* Whether tensor k of a case is the loss scaler. */
+static int is_loss_scaler(vae_op_kind kind, int k) {
+    switch (kind) {
+    case VAE_OP_MSE_BWD: return k == 3;
+    case VAE_OP_KL_BWD: case VAE_OP_ADAM: return k == 5;
+    case VAE_OP_LOSS_SCALE_CHECK: case VAE_OP_LOSS_SCALE_UPDATE: return k == 0;
+    default: return 0;
+    }
+}
+
 void selftest_fill(const selftest_case *c, const vae_op *op, int k, uint32_t *w, uint64_t *rng) {
     uint32_t n = op->t[k].count;
-    int step_in = selftest_arena(c->kind, k) == VAE_ARENA_IO &&
-                  !(c->kind == VAE_OP_INPUT_CONVERT && k == 1) && !(c->kind == VAE_OP_LOSS_REDUCE && k == 0);
-    if (step_in)
+    int step_in = selftest_arena(c->kind, k) == VAE_ARENA_IO && !(c->kind == VAE_OP_INPUT_CONVERT && k == 1) &&
+                  !(c->kind == VAE_OP_LOSS_REDUCE && k == 0) && !(c->kind == VAE_OP_LOSS_SCALE_UPDATE && k == 1);
+    if (is_loss_scaler(c->kind, k))
+        fill_loss_scaler(c, w);
+    else if (c->kind == VAE_OP_LOSS_SCALE_UPDATE && k == 1) /* step_out: overwritten in part */
+        for (uint32_t i = 0; i < n; i++)
+            w[i] = (uint32_t)next(rng);
+    else if (step_in)
         fill_step_in(w);
     else if (c->kind == VAE_OP_INPUT_CONVERT && k == 1)
         for (uint32_t i = 0; i < n; i++)

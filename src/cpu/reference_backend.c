@@ -153,6 +153,8 @@ static uint8_t *flips(const vae_step_in *s, int B) {
         T *t0 = AT(op->t[0]), *t1 = AT(op->t[1]), *t2 = AT(op->t[2]);                \
         T *t3 = AT(op->t[3]), *t4 = AT(op->t[4]);                                        \
         const vae_step_in *s;                                                                    \
+        vae_loss_scaler *ls = AT(op->t[0]);                                                      \
+        const vae_loss_scaler *scaler = AT(op->t[5]);                                            \
         uint8_t *flip;                                                                           \
         T sums[3];                                                                               \
         switch (op->kind) {                                                                      \
@@ -189,10 +191,16 @@ static uint8_t *flips(const vae_step_in *s, int B) {
         case VAE_OP_KL_FWD: kl_forward##SFX(t0, t1, t2, d[0], d[1]); break;                     \
         case VAE_OP_KL_BWD:                                                                      \
             s = AT(op->t[4]);                                                                \
-            kl_backward_accumulate##SFX(t0, t1, t2, t3, d[0], d[1], s->beta);                    \
+            /* S·beta: exact, S a power of two */                                              \
+            kl_backward_accumulate##SFX(t0, t1, t2, t3, d[0], d[1], scaler->scale * s->beta);    \
             break;                                                                               \
         case VAE_OP_MSE_FWD: mse_forward##SFX(t0, t1, t2, d[0], d[1]); break;                   \
-        case VAE_OP_MSE_BWD: mse_backward##SFX(t0, t1, t2, d[0], d[1]); break;                  \
+        case VAE_OP_MSE_BWD:                                                                     \
+            mse_backward##SFX(t0, t1, t2, d[0], d[1]);                                           \
+            scaler = AT(op->t[3]);                                                               \
+            for (size_t i = 0; i < (size_t)d[0] * (size_t)d[1]; i++)                             \
+                t0[i] *= (T)scaler->scale; /* exact */                                           \
+            break;                                                                               \
         case VAE_OP_LOSS_REDUCE: /* step_out is always float words */                           \
             s = AT(op->t[3]);                                                                \
             loss_reduce##SFX(sums, t1, t2, d[0], s->beta);                                       \
@@ -201,9 +209,12 @@ static uint8_t *flips(const vae_step_in *s, int B) {
             break;                                                                               \
         case VAE_OP_ADAM:                                                                        \
             s = AT(op->t[4]);                                                                \
-            adam_update##SFX(t0, t1, t2, t3, d[0], op->f[0], op->f[1], op->f[2],                 \
-                             s->adam_step_size, s->adam_inv_sqrt_bc2);                           \
+            if (!scaler->found)                                                                  \
+                adam_update##SFX(t0, t1, t2, t3, d[0], op->f[0], op->f[1], op->f[2],             \
+                                 s->adam_step_size, s->adam_inv_sqrt_bc2, 1 / (T)scaler->scale); \
             break;                                                                               \
+        case VAE_OP_LOSS_SCALE_CHECK: loss_scale_check##SFX(ls, t1, d[0]); break;               \
+        case VAE_OP_LOSS_SCALE_UPDATE: loss_scale_update(ls, AT(op->t[1]), d[0]); break;        \
         case VAE_OP_AGGREGATE_LOG_DENSITY:                                                       \
             aggregate_log_density##SFX(t0, t1, t2, t3, d[0], d[1], d[2]);                        \
             break;                                                                               \

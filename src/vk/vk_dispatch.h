@@ -8,12 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vaevk/tensor.h"
+#include "vaevk/program.h"
 #include "vk/vk_backend.h"
 #include "vk/vk_hazard.h"
 #include "vk/vk_pipelines.h"
 
-#define VK_MAX_BINDINGS 5
+#define VK_MAX_BINDINGS VAE_OP_MAX_TENSORS
 #define VK_DISPATCHES_PER_OP 2
 
 typedef struct {

@@ -43,6 +43,8 @@ static const vk_kernel kernels[VAE_OP_COUNT] = {
     [VAE_OP_LOSS_REDUCE] = GROUPS(),
     [VAE_OP_ADAM] = ITEMS(),
     [VAE_OP_AGGREGATE_LOG_DENSITY] = PLANNED(),
+    [VAE_OP_LOSS_SCALE_CHECK] = ITEMS(),
+    [VAE_OP_LOSS_SCALE_UPDATE] = ITEMS(),
 };
 
 const vk_kernel *vk_kernel_get(vae_op_kind kind) {
