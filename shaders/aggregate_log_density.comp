@@ -6,7 +6,7 @@
 // when σ is small). bindings: 0 out (S), 1 z (S,L), 2 mu (N,L),
 // 3 log_var (N,L). d: S, N, L; pc.n = S.
 //
-// Tiling (planned by src/vk/vk_plan_aggregate.c): a workgroup of WG
+// Tiling (planned by src/vk/vk_aggregate.c): a workgroup of WG
 // invocations, TX = 16 along the Gaussians by TY = WG/16 along the points,
 // takes POINTS = 4·TY points and runs over all N Gaussians, GAUSS = 64 at a
 // time, DEPTH = 8 dimensions at a time staged in shared memory (z; mu,

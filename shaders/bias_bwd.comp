@@ -1,7 +1,7 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
 // VAE_OP_BIAS_BWD: db (C) = Σ over B and N of dy (B,C,N), in two passes
-// like a split product (see src/vk/vk_plan.c): workgroup (s, c) sums terms
+// like a split product (see src/vk/vk_tiling.c): workgroup (s, c) sums terms
 // j in [s·chunk, (s+1)·chunk) of channel c, j = b·N + n, each invocation a
 // strided share and a tree in shared memory the shares, into
 // out[s·count + c]; split_sum.comp then adds the parts (when split; else

@@ -1,4 +1,4 @@
-// Shared by every kernel. The contract with src/vk/vk_kernels.c:
+// Shared by every kernel. The contract with src/vk/vk_kernels.h:
 //   * binding i of set 0 is the op's tensor t[i] (vaevk/program.h), bound at
 //     its own offset and range, so index 0 is the tensor's first word;
 //   * the push constants are the op's d[] and f[], the work count n and,

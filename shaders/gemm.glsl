@@ -5,10 +5,16 @@
 // invocations computes a tile of TM×TN = RM·WY × RN·WX outputs, each
 // invocation an RM×RN block: RM·RN multiply-adds for (RM+RN)/4 vec4 reads
 // of shared memory (the planner uses 4×4 blocks; 8×8 ran slower on both an
-// H200 and lavapipe, see src/vk/vk_gemm.c). K is walked TK at a time: every
+// H200 and lavapipe, see src/vk/vk_tiling.c). K is walked TK at a time: every
 // invocation fetches its share of the next A and B slices into registers
 // while the current ones, in shared memory, are multiplied. Nothing depends
 // on the subgroup size; the barriers are in uniform control flow.
+//
+// Mixed precision (specialization constant MIXED, for a product op of
+// VAE_PRECISION_MIXED): each operand is rounded to binary16 (half.glsl) as
+// it enters shared memory, and the sums stay fp32. A product of two
+// binary16 values is exact in fp32, so only the sums round. With MIXED = 0
+// the rounding folds away and the kernel is the fp32 one.
 //
 // K may be split over workgroups (z, see the kernels): each part then
 // writes its partial products to its own copy of the output in a scratch
@@ -37,6 +43,10 @@ layout(constant_id = 3) const uint RM = 4u;
 layout(constant_id = 4) const uint RN = 4u;
 
 #include "gemm_push.glsl"
+#include "half.glsl"
+
+// 1: VAE_PRECISION_MIXED (constant 5, FUSED, is epilogue.glsl's).
+layout(constant_id = 6) const uint MIXED = 0u;
 
 const uint WX = gl_WorkGroupSize.x, WY = gl_WorkGroupSize.y;
 const uint TM = RM * WY, TN = RN * WX, NT = WX * WY;
@@ -50,6 +60,9 @@ shared vec4 As[TK * AROW]; // As[k][m / 4][m % 4]
 shared vec4 Bs[TK * BROW]; // Bs[k][n / 4][n % 4]
 
 float ra[A_LOADS], rb[B_LOADS];
+
+// A fetched value as it goes into shared memory.
+float operand(float v) { return MIXED != 0u ? round_to_f16(v) : v; }
 
 void setup(uint m0, uint n0);
 void fetch(uint k0);
@@ -83,9 +96,9 @@ void gemm_tile(uint m0, uint n0, uint k_begin, uint k_end) {
     for (uint k0 = k_begin; k0 < k_end; k0 += TK) {
         barrier(); // everyone is done reading the previous slices
         [[unroll]] for (uint j = 0u; j < A_LOADS; j++)
-            As[a_k() * AROW + a_m(j) / 4u][a_m(j) % 4u] = ra[j];
+            As[a_k() * AROW + a_m(j) / 4u][a_m(j) % 4u] = operand(ra[j]);
         [[unroll]] for (uint j = 0u; j < B_LOADS; j++)
-            Bs[b_k(j) * BROW + b_n(j) / 4u][b_n(j) % 4u] = rb[j];
+            Bs[b_k(j) * BROW + b_n(j) / 4u][b_n(j) % 4u] = operand(rb[j]);
         barrier();
         if (k0 + TK < k_end)
             fetch(k0 + TK); // in flight while we multiply

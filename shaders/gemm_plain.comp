@@ -2,7 +2,7 @@
 #extension GL_GOOGLE_include_directive : require
 // The linear layers' products (gemm.glsl) on strided matrices (see
 // gemm_push.glsl): C = A·B, or C += A·B when pc.accumulate is set.
-// src/vk/vk_gemm.c maps VAE_OP_LINEAR_FWD, _BWD_INPUT and _BWD_WEIGHT onto
+// src/vk/vk_product.c maps VAE_OP_LINEAR_FWD, _BWD_INPUT and _BWD_WEIGHT onto
 // it. bindings: 0 C or the scratch copies, 1 A, 2 B, 3 and 4 the
 // epilogue's. z: the split of K.
 #define B_K_FAST 0

@@ -1,5 +1,5 @@
 // The push constants of the product kernels (gemm.glsl) and split_sum.comp;
-// mirrors vk_gemm_push in src/vk/vk_gemm.h. A convolution links a large
+// mirrors vk_gemm_push in src/vk/vk_product.h. A convolution links a large
 // side (B, Cb, Hb, Wb) and a small side (B, Cs, Hs, Ws) through weights
 // (Cs, Cb, 4, 4): large pixel 2y-1+ky, 2x-1+kx meets small pixel y, x.
 // A plain product (gemm_plain.comp) reads A (m, k) at m·a_m + k·a_k, B (k, n)

@@ -69,5 +69,6 @@ vae_backend *vae_vk_backend_create(int device_index, char *err, size_t errlen) {
     snprintf(b->base.name, sizeof b->base.name, "Vulkan %d: %.140s", device_index, b->ctx.props.deviceName);
     b->base.max_tensor_bytes = b->ctx.props.limits.maxStorageBufferRange;
     b->base.max_arena_bytes = b->ctx.max_allocation;
+    b->base.mixed = VAE_MIXED_EMULATED; /* shaders/gemm.glsl rounds the operands, sums in fp32 */
     return &b->base;
 }

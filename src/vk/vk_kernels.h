@@ -1,7 +1,8 @@
 /* The contract between an op (vaevk/program.h) and its kernel
  * (shaders/<name>.comp, see shaders/common.glsl), for every op but the
  * convolutions, linear layers and bias gradient (tiled products and split
- * sums: src/vk/vk_gemm.h):
+ * sums: vk_product.h, vk_tiling.h). vk_plan_kernel (vk_plan.h) plans the
+ * dispatch of each kind below that is not PLANNED elsewhere:
  *   bindings  the op's tensors t[0..k) in order, storage buffers of set 0,
  *             each bound at the tensor's own offset and range;
  *   push      vk_push: the op's d[] and f[], the work count n and the

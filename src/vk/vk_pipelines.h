@@ -7,7 +7,7 @@
 #include "vk/vk_context.h"
 #include "vk/vk_shaders.h"
 
-#define VK_MAX_SPEC 6
+#define VK_MAX_SPEC 7
 #define VK_MAX_PIPELINES 128
 
 typedef struct {

@@ -1,9 +1,9 @@
-/* Planning ops (vk_plan.h): tensors checked, kernels picked, fusion. */
+/* Planning ops (vk_plan.h): tensors checked, which ops one dispatch runs
+ * (fusion), and the planner of each op's kind of kernel. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "vk/vk_kernels.h"
 #include "vk/vk_plan.h"
 
 static int check_tensor(vk_backend *b, vae_tensor t, uint64_t need, char *err, size_t errlen) {
@@ -26,71 +26,6 @@ static int check_tensor(vk_backend *b, vae_tensor t, uint64_t need, char *err, s
                  "(%llu bytes)", t.offset, (unsigned long long)l->minStorageBufferOffsetAlignment);
         return -1;
     }
-    return 0;
-}
-
-vk_access vk_tensor_access(vae_tensor t, int written) {
-    return (vk_access){t.arena, t.offset, (uint64_t)t.offset + t.count, written};
-}
-
-uint32_t vk_pick_local_size(const VkPhysicalDeviceLimits *l, uint32_t want, int shared_per_invocation) {
-    uint32_t cap = l->maxComputeWorkGroupSize[0];
-    if (l->maxComputeWorkGroupInvocations < cap)
-        cap = l->maxComputeWorkGroupInvocations;
-    if (shared_per_invocation && l->maxComputeSharedMemorySize / 4 < cap)
-        cap = l->maxComputeSharedMemorySize / 4; /* reduce.glsl: a float per invocation */
-    while (want > cap)
-        want >>= 1;
-    return want;
-}
-
-uint32_t vk_groups_for(const VkPhysicalDeviceLimits *l, uint64_t items, uint32_t per_group) {
-    uint64_t groups = (items + per_group - 1) / per_group;
-    if (groups > l->maxComputeWorkGroupCount[0])
-        groups = l->maxComputeWorkGroupCount[0];
-    return groups ? (uint32_t)groups : 1;
-}
-
-int vk_step_pipeline(vk_backend *b, const vk_shader *s, const uint32_t spec[VK_MAX_SPEC],
-                     uint32_t bindings, uint32_t push_bytes, vk_step *st, char *err, size_t errlen) {
-    vk_pipeline_key key = {s, {0}, bindings, push_bytes};
-    memcpy(key.spec, spec, sizeof key.spec);
-    if (push_bytes > sizeof st->push || push_bytes > b->ctx.props.limits.maxPushConstantsSize) {
-        snprintf(err, errlen, "%u bytes of push constants exceed the device's %u", push_bytes,
-                 b->ctx.props.limits.maxPushConstantsSize);
-        return -1;
-    }
-    st->push_bytes = push_bytes;
-    st->nbind = bindings;
-    return vk_pipelines_get(&b->ctx, &b->pipes, &key, &st->pipe, err, errlen);
-}
-
-/* Element-wise ops and per-output reductions: one kernel per op kind. */
-static int plan_simple(vk_backend *b, const vae_op *op, const vae_op_size *size, vk_step *st,
-                       char *err, size_t errlen) {
-    const VkPhysicalDeviceLimits *l = &b->ctx.props.limits;
-    const vk_kernel *k = vk_kernel_get(op->kind);
-    uint32_t ls = vk_pick_local_size(l, k->local_size, k->grid == VK_GRID_GROUPS);
-    if (ls == 0) {
-        snprintf(err, errlen, "the device's compute limits are too small for the %s kernel",
-                 vk_shaders[op->kind].name);
-        return -1;
-    }
-    uint32_t n = (uint32_t)vae_op_tensor_count(op->kind);
-    const uint32_t spec[VK_MAX_SPEC] = {ls};
-    if (vk_step_pipeline(b, &vk_shaders[op->kind], spec, n, sizeof(vk_push), st, err, errlen) != 0)
-        return -1;
-    vk_push push = {.n = size->work, .seg = 1};
-    memcpy(push.d, op->d, sizeof push.d);
-    memcpy(push.f, op->f, sizeof push.f);
-    if (k->grid == VK_GRID_GROUPS)
-        push.seg = vk_segment(size->terms, ls);
-    memcpy(st->push, &push, sizeof push);
-    for (uint32_t i = 0; i < n; i++)
-        st->bind[i] = vk_tensor_access(op->t[i], vae_op_info_of(op->kind)->writes >> i & 1);
-    st->groups[0] = vk_groups_for(l, size->work, k->grid == VK_GRID_ITEMS ? ls : ls / push.seg);
-    st->groups[1] = st->groups[2] = 1;
-    snprintf(st->label, sizeof st->label, "%s", vae_op_name(op->kind));
     return 0;
 }
 
@@ -136,13 +71,12 @@ static uint32_t activation_bits(vae_op_kind kind) {
  * none of the product's inputs share. Returns how many (0..2). */
 static int fuse(vk_backend *b, const vae_op *op, const vae_op *next, int remaining, vk_epilogue *e) {
     memset(e, 0, sizeof *e);
-    vk_gemm_plan p;
+    vk_product p;
     vae_op_size size;
     char ignored[512];
-    if (remaining < 1 || no_fusion() ||
-        vae_op_info_of(op->kind)->pass != VAE_PASS_FORWARD ||
-        vk_gemm_plan_op(op, &b->ctx.props, &p, ignored, sizeof ignored) != 0)
+    if (remaining < 1 || no_fusion() || vae_op_info_of(op->kind)->pass != VAE_PASS_FORWARD)
         return 0;
+    vk_product_of(op, &p);
     const vae_op *bias = &next[0];
     vae_tensor out = op->t[0];
     if (bias->kind != VAE_OP_BIAS_FWD || check_op(b, bias, &size, ignored, sizeof ignored) != 0 ||
@@ -169,22 +103,22 @@ static int fuse(vk_backend *b, const vae_op *op, const vae_op *next, int remaini
     return 2;
 }
 
-int vk_plan_op(vk_backend *b, const vae_op *ops, int remaining, vk_step *steps, int *consumed,
+int vk_plan_op(vk_backend *b, const vae_op *ops, int remaining, vk_dispatch *out, int *consumed,
                uint64_t *scratch_words, char *err, size_t errlen) {
     vae_op_size size;
     const vae_op *op = &ops[0];
-    memset(steps, 0, VK_STEPS_PER_OP * sizeof *steps);
+    memset(out, 0, VK_DISPATCHES_PER_OP * sizeof *out);
     *consumed = 1;
     if (check_op(b, op, &size, err, errlen) != 0)
         return -1;
-    if (vk_uses_gemm(op->kind)) {
+    if (vae_op_info_of(op->kind)->family == VAE_FAMILY_PRODUCT) {
         vk_epilogue e;
         *consumed += fuse(b, op, ops + 1, remaining - 1, &e);
-        return vk_plan_gemm(b, op, &e, steps, scratch_words, err, errlen);
+        return vk_plan_product(b, op, &e, out, scratch_words, err, errlen);
     }
     if (op->kind == VAE_OP_BIAS_BWD)
-        return vk_plan_bias_bwd(b, op, steps, scratch_words, err, errlen);
+        return vk_plan_bias_bwd(b, op, out, scratch_words, err, errlen);
     if (op->kind == VAE_OP_AGGREGATE_LOG_DENSITY)
-        return vk_plan_aggregate(b, op, steps, err, errlen) == 0 ? 1 : -1;
-    return plan_simple(b, op, &size, steps, err, errlen) == 0 ? 1 : -1;
+        return vk_plan_aggregate(b, op, out, err, errlen);
+    return vk_plan_kernel(b, op, &size, out, err, errlen);
 }

@@ -1,58 +1,41 @@
-/* From ops to the dispatches that run them, checked against the device's
- * limits before anything is recorded: one dispatch per op, or two for a
- * sum split over workgroups (the parts, then split_sum); and a
- * convolution or linear forward takes the VAE_OP_BIAS_FWD and (leaky) ReLU
- * that follow it into its epilogue (shaders/epilogue.glsl), unless
- * VAEVK_NO_FUSION=1 is set (to compare: the results are the same bits). */
+/* From ops to the dispatches that run them (vk_dispatch.h), checked
+ * against the device's limits before anything is recorded. vk_plan_op
+ * checks an op's tensors, decides which ops one dispatch runs (a
+ * convolution or linear forward takes the VAE_OP_BIAS_FWD and (leaky)
+ * ReLU that follow it into its epilogue, shaders/epilogue.glsl, unless
+ * VAEVK_NO_FUSION=1 is set: to compare, the results are the same bits)
+ * and hands the op to the planner of its kind of kernel below. Planners
+ * call only the helpers of vk_dispatch.h and their own files, never back
+ * here. */
 #ifndef VAEVK_VK_PLAN_H
 #define VAEVK_VK_PLAN_H
 
 #include "vk/vk_backend.h"
-#include "vk/vk_gemm.h"
-#include "vk/vk_hazard.h"
+#include "vk/vk_dispatch.h"
+#include "vk/vk_product.h"
 
-#define VK_MAX_BINDINGS VAE_OP_MAX_TENSORS
-#define VK_STEPS_PER_OP 2
-
-typedef struct {
-    const vk_pipeline *pipe;
-    uint32_t push[32];      /* vk_push or vk_gemm_push (at most maxPushConstantsSize >= 128 bytes) */
-    uint32_t push_bytes;
-    vk_access bind[VK_MAX_BINDINGS]; /* binding k: its buffer, words, and whether written */
-    uint32_t nbind;
-    uint32_t groups[3];
-    char label[96];         /* what profiles call it */
-    VkDescriptorSet set;    /* filled when the recording is made */
-} vk_step;
-
-/* The steps of ops[0] (returns how many, at most VK_STEPS_PER_OP), with
- * *consumed set to the number of ops they run (more than 1 when ops after
- * it, of the `remaining`, were fused). Raises *scratch_words to what the
- * steps need of the recording's scratch buffer. -1 with one line in err. */
-int vk_plan_op(vk_backend *b, const vae_op *ops, int remaining, vk_step *steps, int *consumed,
+/* The dispatches of ops[0] (returns how many, at most
+ * VK_DISPATCHES_PER_OP), with *consumed set to the number of ops they run
+ * (more than 1 when ops after it, of the `remaining`, were fused). Raises
+ * *scratch_words to what the dispatches need of the recording's scratch
+ * buffer. -1 with one line in err. */
+int vk_plan_op(vk_backend *b, const vae_op *ops, int remaining, vk_dispatch *out, int *consumed,
                uint64_t *scratch_words, char *err, size_t errlen);
 
-/* Shared by vk_plan.c and vk_plan_gemm.c. */
-typedef struct {
-    uint32_t bits;      /* VK_EPI_* */
-    float slope;
-    vae_tensor bias, act;
-} vk_epilogue;
-
-vk_access vk_tensor_access(vae_tensor t, int written);
-/* The largest power of two <= want that the device allows (with a float
- * of shared memory per invocation if asked), or 0. */
-uint32_t vk_pick_local_size(const VkPhysicalDeviceLimits *l, uint32_t want, int shared_per_invocation);
-/* Workgroups of per_group for items, capped at the device's maximum. */
-uint32_t vk_groups_for(const VkPhysicalDeviceLimits *l, uint64_t items, uint32_t per_group);
-int vk_step_pipeline(vk_backend *b, const vk_shader *s, const uint32_t spec[VK_MAX_SPEC], uint32_t bindings,
-                     uint32_t push_bytes, vk_step *st, char *err, size_t errlen);
-/* Convolutions and linear layers (with the epilogue e), and bias gradients. */
-int vk_plan_gemm(vk_backend *b, const vae_op *op, const vk_epilogue *e, vk_step *st, uint64_t *scratch_words,
-                 char *err, size_t errlen);
-int vk_plan_bias_bwd(vk_backend *b, const vae_op *op, vk_step *st, uint64_t *scratch_words,
+/* The planners, one per kind of kernel, for an op whose sizes and tensors
+ * vk_plan_op checked. Each fills its dispatches and returns how many, or
+ * -1 with one line in err; those that may split a sum raise
+ * *scratch_words. */
+/* An op with a kernel of its own, launched as vk_kernels.h says (vk_kernels.c). */
+int vk_plan_kernel(vk_backend *b, const vae_op *op, const vae_op_size *size, vk_dispatch *out,
+                   char *err, size_t errlen);
+/* A convolution or linear layer, with the epilogue e (vk_product.c). */
+int vk_plan_product(vk_backend *b, const vae_op *op, const vk_epilogue *e, vk_dispatch *out,
+                    uint64_t *scratch_words, char *err, size_t errlen);
+/* VAE_OP_BIAS_BWD (vk_bias_bwd.c). */
+int vk_plan_bias_bwd(vk_backend *b, const vae_op *op, vk_dispatch *out, uint64_t *scratch_words,
                      char *err, size_t errlen);
-/* The aggregate posterior's log-density (vk_plan_aggregate.c): one dispatch. */
-int vk_plan_aggregate(vk_backend *b, const vae_op *op, vk_step *st, char *err, size_t errlen);
+/* VAE_OP_AGGREGATE_LOG_DENSITY (vk_aggregate.c). */
+int vk_plan_aggregate(vk_backend *b, const vae_op *op, vk_dispatch *out, char *err, size_t errlen);
 
 #endif

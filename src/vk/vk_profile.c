@@ -22,22 +22,22 @@ int vk_profile_wanted(const vk_context *ctx) {
     return ok;
 }
 
-int vk_profile_init(const vk_context *ctx, vk_profile *p, uint32_t steps, char (*labels)[96],
+int vk_profile_init(const vk_context *ctx, vk_profile *p, uint32_t dispatches, char (*labels)[96],
                     char *err, size_t errlen) {
     memset(p, 0, sizeof *p);
-    p->steps = steps;
+    p->dispatches = dispatches;
     p->labels = labels;
-    p->ns = calloc(steps + 1, sizeof *p->ns);
-    p->raw = calloc(steps + 1, sizeof *p->raw);
+    p->ns = calloc(dispatches + 1, sizeof *p->ns);
+    p->raw = calloc(dispatches + 1, sizeof *p->raw);
     if (!p->ns || !p->raw) {
-        snprintf(err, errlen, "out of memory for a profile of %u steps", steps);
+        snprintf(err, errlen, "out of memory for a profile of %u dispatches", dispatches);
         return -1;
     }
     p->period_ns = ctx->props.limits.timestampPeriod;
     VkQueryPoolCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO,
         .queryType = VK_QUERY_TYPE_TIMESTAMP,
-        .queryCount = steps + 1,
+        .queryCount = dispatches + 1,
     };
     VkResult r = ctx->vk.vkCreateQueryPool(ctx->device, &info, NULL, &p->pool);
     if (r != VK_SUCCESS) {
@@ -48,21 +48,21 @@ int vk_profile_init(const vk_context *ctx, vk_profile *p, uint32_t steps, char (
 }
 
 void vk_profile_begin(const vk_context *ctx, vk_profile *p, VkCommandBuffer cmd) {
-    ctx->vk.vkCmdResetQueryPool(cmd, p->pool, 0, p->steps + 1);
+    ctx->vk.vkCmdResetQueryPool(cmd, p->pool, 0, p->dispatches + 1);
     ctx->vk.vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, p->pool, 0);
 }
 
-void vk_profile_mark(const vk_context *ctx, vk_profile *p, VkCommandBuffer cmd, uint32_t step) {
-    ctx->vk.vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, p->pool, step + 1);
+void vk_profile_mark(const vk_context *ctx, vk_profile *p, VkCommandBuffer cmd, uint32_t dispatch) {
+    ctx->vk.vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, p->pool, dispatch + 1);
 }
 
 void vk_profile_collect(const vk_context *ctx, vk_profile *p) {
-    VkResult r = ctx->vk.vkGetQueryPoolResults(ctx->device, p->pool, 0, p->steps + 1,
-                                               (p->steps + 1) * sizeof(uint64_t), p->raw, sizeof(uint64_t),
+    VkResult r = ctx->vk.vkGetQueryPoolResults(ctx->device, p->pool, 0, p->dispatches + 1,
+                                               (p->dispatches + 1) * sizeof(uint64_t), p->raw, sizeof(uint64_t),
                                                VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
     if (r != VK_SUCCESS)
         return;
-    for (uint32_t i = 0; i < p->steps; i++)
+    for (uint32_t i = 0; i < p->dispatches; i++)
         p->ns[i] += (double)(p->raw[i + 1] - p->raw[i]) * p->period_ns;
     p->submissions++;
 }
@@ -79,12 +79,12 @@ static int by_time(const void *a, const void *b) {
 }
 
 static void report(const vk_profile *p) {
-    row *rows = calloc(p->steps ? p->steps : 1, sizeof *rows);
+    row *rows = calloc(p->dispatches ? p->dispatches : 1, sizeof *rows);
     if (!rows)
         return;
     int n = 0;
     double total = 0;
-    for (uint32_t i = 0; i < p->steps; i++) {
+    for (uint32_t i = 0; i < p->dispatches; i++) {
         int j = 0;
         while (j < n && strcmp(rows[j].label, p->labels[i]) != 0)
             j++;
@@ -95,7 +95,7 @@ static void report(const vk_profile *p) {
         total += p->ns[i] / p->submissions;
     }
     qsort(rows, (size_t)n, sizeof *rows, by_time);
-    fprintf(stderr, "vae-vk profile: %u dispatches, %u submissions, %.3f ms per submission\n", p->steps,
+    fprintf(stderr, "vae-vk profile: %u dispatches, %u submissions, %.3f ms per submission\n", p->dispatches,
             p->submissions, total * 1e-6);
     for (int j = 0; j < n; j++)
         fprintf(stderr, "  %-66s %3d x  %9.3f ms  %5.1f%%\n", rows[j].label, rows[j].count, rows[j].ns * 1e-6,

@@ -1,7 +1,8 @@
-/* A program as one command buffer: every op is planned (vk_plan.c), its
- * descriptor sets allocated and written once, and the dispatches recorded
- * with a barrier only before those that touch what earlier ones, since the
- * last barrier, wrote (or write what they read: vk_hazard.h). */
+/* A program as one command buffer: every op is planned into dispatches
+ * (vk_plan.h), their descriptor sets allocated and written once, and the
+ * dispatches recorded with a barrier only before those that touch what
+ * earlier ones, since the last barrier, wrote (or write what they read:
+ * vk_hazard.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +27,10 @@ static void compute_barrier(const vk_context *ctx, VkCommandBuffer cmd) {
             VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
 }
 
-static int make_pool(vk_backend *b, const vk_step *steps, int n, vae_recording *rec, char *err, size_t errlen) {
+static int make_pool(vk_backend *b, const vk_dispatch *ds, int n, vae_recording *rec, char *err, size_t errlen) {
     uint32_t descriptors = 0;
     for (int i = 0; i < n; i++)
-        descriptors += steps[i].nbind;
+        descriptors += ds[i].nbind;
     VkDescriptorPoolSize size = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, descriptors};
     VkDescriptorPoolCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
@@ -45,21 +46,21 @@ static int make_pool(vk_backend *b, const vk_step *steps, int n, vae_recording *
     return 0;
 }
 
-/* Allocates and writes the step's set: binding k is its buffer range. */
-static int bind_step(vk_backend *b, vae_recording *rec, vk_step *st, char *err, size_t errlen) {
+/* Allocates and writes the dispatch's set: binding k is its buffer range. */
+static int bind_dispatch(vk_backend *b, vae_recording *rec, vk_dispatch *d, char *err, size_t errlen) {
     VkDescriptorSetAllocateInfo alloc = {
         .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
         .descriptorPool = rec->pool,
         .descriptorSetCount = 1,
-        .pSetLayouts = &st->pipe->set_layout,
+        .pSetLayouts = &d->pipe->set_layout,
     };
-    VkResult r = b->ctx.vk.vkAllocateDescriptorSets(b->ctx.device, &alloc, &st->set);
+    VkResult r = b->ctx.vk.vkAllocateDescriptorSets(b->ctx.device, &alloc, &d->set);
     if (r != VK_SUCCESS)
         return vk_fail(err, errlen, "allocating a descriptor set", r);
     VkDescriptorBufferInfo buf[VK_MAX_BINDINGS];
     VkWriteDescriptorSet w[VK_MAX_BINDINGS];
-    for (uint32_t k = 0; k < st->nbind; k++) {
-        const vk_access *a = &st->bind[k];
+    for (uint32_t k = 0; k < d->nbind; k++) {
+        const vk_access *a = &d->bind[k];
         buf[k] = (VkDescriptorBufferInfo){
             .buffer = a->buffer == VK_SCRATCH_BUFFER ? rec->scratch.buffer : b->mem.arena[a->buffer].buffer,
             .offset = (VkDeviceSize)a->begin * 4,
@@ -67,40 +68,41 @@ static int bind_step(vk_backend *b, vae_recording *rec, vk_step *st, char *err, 
         };
         w[k] = (VkWriteDescriptorSet){
             .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-            .dstSet = st->set,
+            .dstSet = d->set,
             .dstBinding = k,
             .descriptorCount = 1,
             .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
             .pBufferInfo = &buf[k],
         };
     }
-    b->ctx.vk.vkUpdateDescriptorSets(b->ctx.device, st->nbind, w, 0, NULL);
+    b->ctx.vk.vkUpdateDescriptorSets(b->ctx.device, d->nbind, w, 0, NULL);
     return 0;
 }
 
-static void dispatch(const vk_context *ctx, VkCommandBuffer cmd, const vk_step *st) {
-    const vk_pipeline *p = st->pipe;
+static void record_dispatch(const vk_context *ctx, VkCommandBuffer cmd, const vk_dispatch *d) {
+    const vk_pipeline *p = d->pipe;
     ctx->vk.vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p->pipeline);
-    ctx->vk.vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p->layout, 0, 1, &st->set, 0, NULL);
-    ctx->vk.vkCmdPushConstants(cmd, p->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, st->push_bytes, st->push);
-    ctx->vk.vkCmdDispatch(cmd, st->groups[0], st->groups[1], st->groups[2]);
+    ctx->vk.vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p->layout, 0, 1, &d->set, 0, NULL);
+    ctx->vk.vkCmdPushConstants(cmd, p->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, d->push_bytes, d->push);
+    ctx->vk.vkCmdDispatch(cmd, d->groups[0], d->groups[1], d->groups[2]);
 }
 
 /* The dispatches, each after a barrier if it depends on the pending ones
  * (always, when profiling, so each is timed alone). */
-static int record_steps(vk_backend *b, const vk_step *steps, int n, vae_recording *rec, char *err, size_t errlen) {
+static int record_dispatches(vk_backend *b, const vk_dispatch *ds, int n, vae_recording *rec, char *err,
+                             size_t errlen) {
     const vk_context *ctx = &b->ctx;
     vk_hazards h = {0};
     int profiling = rec->profile.pool != VK_NULL_HANDLE, status = 0;
     for (int i = 0; i < n && status == 0; i++) {
-        if (profiling || vk_hazards_conflict(&h, steps[i].bind, (int)steps[i].nbind)) {
+        if (profiling || vk_hazards_conflict(&h, ds[i].bind, (int)ds[i].nbind)) {
             compute_barrier(ctx, rec->cmd);
             vk_hazards_clear(&h);
         }
-        dispatch(ctx, rec->cmd, &steps[i]);
+        record_dispatch(ctx, rec->cmd, &ds[i]);
         if (profiling)
             vk_profile_mark(ctx, &rec->profile, rec->cmd, (uint32_t)i);
-        if (vk_hazards_add(&h, steps[i].bind, (int)steps[i].nbind) != 0) {
+        if (vk_hazards_add(&h, ds[i].bind, (int)ds[i].nbind) != 0) {
             snprintf(err, errlen, "out of memory recording %d dispatches", n);
             status = -1;
         }
@@ -109,7 +111,7 @@ static int record_steps(vk_backend *b, const vk_step *steps, int n, vae_recordin
     return status;
 }
 
-static int record_commands(vk_backend *b, const vk_step *steps, int n, vae_recording *rec,
+static int record_commands(vk_backend *b, const vk_dispatch *ds, int n, vae_recording *rec,
                            char *err, size_t errlen) {
     const vk_context *ctx = &b->ctx;
     VkCommandBufferAllocateInfo alloc = {
@@ -134,7 +136,7 @@ static int record_commands(vk_backend *b, const vk_step *steps, int n, vae_recor
     barrier(ctx, rec->cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
             VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
             VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
-    if (record_steps(b, steps, n, rec, err, errlen) != 0) {
+    if (record_dispatches(b, ds, n, rec, err, errlen) != 0) {
         ctx->vk.vkEndCommandBuffer(rec->cmd);
         return -1;
     }
@@ -154,12 +156,12 @@ static int record_commands(vk_backend *b, const vk_step *steps, int n, vae_recor
     return 0;
 }
 
-/* Plans every op; returns the number of steps, or -1. */
-static int plan_all(vk_backend *b, const vae_program *prog, vk_step *steps, uint64_t *scratch) {
+/* Plans every op; returns the number of dispatches, or -1. */
+static int plan_all(vk_backend *b, const vae_program *prog, vk_dispatch *ds, uint64_t *scratch) {
     int n = 0;
     for (int i = 0, used = 1; i < prog->count; i += used) {
         char why[400];
-        int k = vk_plan_op(b, &prog->ops[i], prog->count - i, steps + n, &used, scratch, why, sizeof why);
+        int k = vk_plan_op(b, &prog->ops[i], prog->count - i, ds + n, &used, scratch, why, sizeof why);
         if (k < 0) {
             snprintf(b->base.error, sizeof b->base.error, "op %d (%s): %s", i, vae_op_name(prog->ops[i].kind), why);
             return -1;
@@ -169,11 +171,11 @@ static int plan_all(vk_backend *b, const vae_program *prog, vk_step *steps, uint
     return n;
 }
 
-static int build(vk_backend *b, const vae_program *prog, vae_recording *rec, vk_step *steps) {
+static int build(vk_backend *b, const vae_program *prog, vae_recording *rec, vk_dispatch *ds) {
     char *err = b->base.error;
     size_t errlen = sizeof b->base.error;
     uint64_t scratch = 0;
-    int n = plan_all(b, prog, steps, &scratch);
+    int n = plan_all(b, prog, ds, &scratch);
     if (n < 0)
         return -1;
     if (scratch > 0 && vk_memory_make_scratch(&b->ctx, &rec->scratch, scratch, err, errlen) != 0)
@@ -185,16 +187,16 @@ static int build(vk_backend *b, const vae_program *prog, vae_recording *rec, vk_
             return -1;
         }
         for (int i = 0; i < n; i++)
-            memcpy(rec->labels[i], steps[i].label, sizeof rec->labels[i]);
+            memcpy(rec->labels[i], ds[i].label, sizeof rec->labels[i]);
         if (vk_profile_init(&b->ctx, &rec->profile, (uint32_t)n, rec->labels, err, errlen) != 0)
             return -1;
     }
-    if (n > 0 && make_pool(b, steps, n, rec, err, errlen) != 0)
+    if (n > 0 && make_pool(b, ds, n, rec, err, errlen) != 0)
         return -1;
     for (int i = 0; i < n; i++)
-        if (bind_step(b, rec, &steps[i], err, errlen) != 0)
+        if (bind_dispatch(b, rec, &ds[i], err, errlen) != 0)
             return -1;
-    return record_commands(b, steps, n, rec, err, errlen);
+    return record_commands(b, ds, n, rec, err, errlen);
 }
 
 int vk_record(vae_backend *be, const vae_program *prog, vae_recording **out) {
@@ -203,17 +205,17 @@ int vk_record(vae_backend *be, const vae_program *prog, vae_recording **out) {
     if (vae_backend_check_precision(be, prog) != 0)
         return -1;
     vae_recording *rec = calloc(1, sizeof *rec);
-    size_t max_steps = (size_t)(prog->count > 0 ? prog->count : 1) * VK_STEPS_PER_OP;
-    vk_step *steps = calloc(max_steps, sizeof *steps);
-    if (!rec || !steps) {
+    size_t max_dispatches = (size_t)(prog->count > 0 ? prog->count : 1) * VK_DISPATCHES_PER_OP;
+    vk_dispatch *ds = calloc(max_dispatches, sizeof *ds);
+    if (!rec || !ds) {
         snprintf(be->error, sizeof be->error, "out of memory recording a program of %d ops", prog->count);
         free(rec);
-        free(steps);
+        free(ds);
         return -1;
     }
     rec->arena_generation = b->arena_generation;
-    int status = build(b, prog, rec, steps);
-    free(steps);
+    int status = build(b, prog, rec, ds);
+    free(ds);
     if (status != 0) {
         vk_free_recording(be, rec);
         return -1;

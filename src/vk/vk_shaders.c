@@ -57,7 +57,7 @@ const vk_shader vk_shaders[VAE_OP_COUNT] = {
 
 #define GEMM(name) {#name, name##_spv, sizeof name##_spv}
 
-const vk_shader vk_gemm_shaders[VK_GEMM_KINDS] = {
+const vk_shader vk_product_shaders[VK_PRODUCT_KERNELS] = {
     [VK_CONV_GATHER] = GEMM(conv_gather),
     [VK_CONV_SCATTER] = GEMM(conv_scatter),
     [VK_CONV_WEIGHT] = GEMM(conv_weight),

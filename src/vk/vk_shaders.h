@@ -1,7 +1,7 @@
 /* The SPIR-V of every kernel, compiled from shaders/<name>.comp at build
  * time and linked in: one per op kind, except the convolutions and linear
  * layers, which share four tiled matrix-product kernels and the split sum
- * (src/vk/vk_gemm.c). */
+ * (vk_product.h). */
 #ifndef VAEVK_VK_SHADERS_H
 #define VAEVK_VK_SHADERS_H
 
@@ -16,11 +16,12 @@ typedef struct {
     size_t bytes;
 } vk_shader;
 
-/* Indexed by op kind; code is NULL for the kinds vk_uses_gemm(). */
+/* Indexed by op kind; code is NULL for the product ops (family VAE_FAMILY_PRODUCT). */
 extern const vk_shader vk_shaders[VAE_OP_COUNT];
 
-typedef enum { VK_CONV_GATHER, VK_CONV_SCATTER, VK_CONV_WEIGHT, VK_GEMM_PLAIN, VK_GEMM_KINDS } vk_gemm_kind;
-extern const vk_shader vk_gemm_shaders[VK_GEMM_KINDS];
+/* The tiled matrix-product kernels (shaders/gemm.glsl) the product ops run on. */
+typedef enum { VK_CONV_GATHER, VK_CONV_SCATTER, VK_CONV_WEIGHT, VK_GEMM_PLAIN, VK_PRODUCT_KERNELS } vk_product_kernel;
+extern const vk_shader vk_product_shaders[VK_PRODUCT_KERNELS];
 extern const vk_shader vk_split_sum_shader;
 
 #endif

@@ -12,9 +12,8 @@
 #include "vk_check.h"
 
 #include "vaevk/ops.h"
-#include "vk/vk_gemm.h"
-#include "vk/vk_kernels.h"
 #include "vk/vk_plan.h"
+#include "vk/vk_tiling.h"
 
 #define NMSE_BOUND 1e-10
 
@@ -112,12 +111,12 @@ static void free_all(uint32_t *x[VAE_ARENA_COUNT]) {
 
 /* How many ops the planner puts into the first dispatch. */
 static int planned_fusion(vae_backend *gpu, const fusion_case *c) {
-    vk_step steps[VK_STEPS_PER_OP];
+    vk_dispatch ds[VK_DISPATCHES_PER_OP];
     uint64_t scratch = 0;
     int consumed = 0;
     char err[512];
     if (gpu->vt->alloc_arenas(gpu, words) != 0 ||
-        vk_plan_op((vk_backend *)gpu, c->ops, c->nops, steps, &consumed, &scratch, err, sizeof err) < 0) {
+        vk_plan_op((vk_backend *)gpu, c->ops, c->nops, ds, &consumed, &scratch, err, sizeof err) < 0) {
         printf("FAIL planning %s: %s%s\n", c->name, gpu->error, err);
         fails++;
     }
@@ -139,7 +138,7 @@ static void check_case(const fusion_case *c, vae_backend *gpu, vae_backend *cpu,
     static const uint32_t splits[] = {0, 1, 5};
     for (int s = 0; s < 3; s++) {
         uint32_t *fused[VAE_ARENA_COUNT] = {0}, *apart[VAE_ARENA_COUNT] = {0};
-        vk_gemm_force(-1, splits[s]);
+        vk_tiling_force(-1, splits[s]);
         unsetenv("VAEVK_NO_FUSION");
         int status = run(gpu, &prog, init, fused);
         setenv("VAEVK_NO_FUSION", "1", 1);
@@ -167,7 +166,7 @@ static void check_case(const fusion_case *c, vae_backend *gpu, vae_backend *cpu,
                c->name, splits[s], differ, worst);
         free_all(fused), free_all(apart);
     }
-    vk_gemm_force(-1, 0);
+    vk_tiling_force(-1, 0);
     free_all(ref);
 }
 

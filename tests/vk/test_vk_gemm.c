@@ -1,5 +1,5 @@
-/* The tiled matrix-product kernels (src/vk/vk_gemm.c, shaders/conv_*.comp,
- * shaders/gemm_plain.comp) behind the convolutions and linear layers,
+/* The tiled matrix-product kernels (src/vk/vk_product.c, vk_tiling.c,
+ * shaders/conv_*.comp, gemm_plain.comp) behind the convolutions and linear layers,
  * against the CPU reference at sizes that exercise what the small cases of
  * test_vk_ops cannot: several tiles in both directions with ragged edges,
  * K not a multiple of the tile's K step, K split over workgroups (and the
@@ -14,8 +14,7 @@
  * guard words around the output). Under the validation layer. */
 #include "vk_check.h"
 
-#include "vk/vk_gemm.h"
-#include "vk/vk_kernels.h"
+#include "vk/vk_tiling.h"
 
 #define NMSE_BOUND 1e-10
 #define GUARD 64u /* words around each tensor, one offset alignment */
@@ -144,7 +143,7 @@ static void free_arenas(uint32_t *x[VAE_ARENA_COUNT]) {
 static void check(const conv_case *c, const one_op *p, uint32_t *const ref[VAE_ARENA_COUNT],
                   vae_backend *gpu, int tile, uint32_t splits) {
     uint32_t *g[VAE_ARENA_COUNT] = {0};
-    vk_gemm_force(tile, splits);
+    vk_tiling_force(tile, splits);
     char dims[96];
     snprintf(dims, sizeof dims, "d=%d,%d,%d,%d,%d tile %d split %u", c->d[0], c->d[1], c->d[2], c->d[3],
              c->d[4], tile, splits);
@@ -181,14 +180,14 @@ int main(void) {
             return 1;
         }
         check(&cases[i], &p, ref, gpu, -1, 0);
-        for (int t = 0; t < vk_gemm_tile_count() && cases[i].kind != VAE_OP_BIAS_BWD; t++)
+        for (int t = 0; t < vk_tiling_shape_count() && cases[i].kind != VAE_OP_BIAS_BWD; t++)
             check(&cases[i], &p, ref, gpu, t, 0);
         check(&cases[i], &p, ref, gpu, -1, 1);
         check(&cases[i], &p, ref, gpu, -1, 5);
         free_arenas(ref);
         free_arenas(p.init);
     }
-    vk_gemm_force(-1, 0);
+    vk_tiling_force(-1, 0);
     cpu->vt->destroy(cpu);
     gpu->vt->destroy(gpu);
     fails += vkt_validation_verdict();

@@ -1,10 +1,10 @@
-/* Planning a product (convolution, linear layer) or a bias gradient:
- * geometry, tile shape, split of K. */
+/* Cutting a product or a bias gradient over workgroups (vk_tiling.h):
+ * tile shape, split of K. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "vk/vk_gemm.h"
+#include "vk/vk_tiling.h"
 
 /* Tile shapes (shaders/gemm.glsl): a workgroup of x×y invocations, each
  * computing rm×rn outputs, K step k; tiles of rm·y × rn·x. Efficiency: a
@@ -47,14 +47,14 @@ static const tile_shape shapes[] = {
 static int forced_shape = -1;
 static uint32_t forced_splits;
 
-void vk_gemm_force(int tile, uint32_t splits) {
-    forced_shape = tile < SHAPES ? tile : -1;
+void vk_tiling_force(int shape, uint32_t splits) {
+    forced_shape = shape < SHAPES ? shape : -1;
     forced_splits = splits;
 }
 
-int vk_gemm_tile_count(void) { return SHAPES; }
+int vk_tiling_shape_count(void) { return SHAPES; }
 
-/* The shape forced by vk_gemm_force, else by VAEVK_GEMM_TILE, else -1. */
+/* The shape forced by vk_tiling_force, else by VAEVK_GEMM_TILE, else -1. */
 static int forced(void) {
     if (forced_shape >= 0)
         return forced_shape;
@@ -63,85 +63,7 @@ static int forced(void) {
     return n >= 0 && n < SHAPES ? n : -1;
 }
 
-int vk_uses_gemm(vae_op_kind kind) {
-    const vae_op_info *i = vae_op_info_of(kind);
-    return i && i->family == VAE_FAMILY_PRODUCT;
-}
-
 static uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
-
-static void strides(vk_gemm_push *g, uint32_t a_m, uint32_t a_k, uint32_t b_k, uint32_t b_n, uint32_t c_m,
-                    uint32_t c_n) {
-    g->a_m = a_m, g->a_k = a_k, g->b_k = b_k, g->b_n = b_n, g->c_m = c_m, g->c_n = c_n;
-}
-
-/* Linear layers, d = B, I, O; x (B,I), y (B,O), w (O,I), as products with
- * A and B in the order bound (p->tensor):
- *   forward       y (O×B) = w (O×I) · x^T (I×B)
- *   backward-in   dx (B×I) = dy (B×O) · w (O×I)     (+= the old dx)
- *   backward-w    dw (O×I) = dy^T (O×B) · x (B×I) */
-static void linear_geometry(const vae_op *op, vk_gemm_plan *p) {
-    uint32_t B = (uint32_t)op->d[0], I = (uint32_t)op->d[1], O = (uint32_t)op->d[2];
-    vk_gemm_push *g = &p->push;
-    p->kind = VK_GEMM_PLAIN;
-    p->tensor[0] = 0, p->tensor[1] = 1, p->tensor[2] = 2;
-    switch (vae_op_info_of(op->kind)->pass) {
-    case VAE_PASS_FORWARD:
-        g->M = O, g->N = B, g->K = I;
-        strides(g, I, 1, 1, I, 1, O);
-        p->tensor[1] = 2, p->tensor[2] = 1; /* A = w, B = x */
-        break;
-    case VAE_PASS_BACKWARD_INPUT:
-        g->M = B, g->N = I, g->K = O;
-        strides(g, O, 1, I, 1, I, 1);
-        g->accumulate = op->d[3] != 0;
-        break;
-    default:
-        g->M = O, g->N = I, g->K = B;
-        strides(g, 1, O, I, 1, I, 1);
-        break;
-    }
-    g->count = g->M * g->N;
-    if (vae_op_info_of(op->kind)->pass == VAE_PASS_FORWARD)
-        g->epi_c = O; /* y (B,O): word i is output o = i % O */
-}
-
-/* The large/small sides (gemm_push.glsl) and the product's sizes. */
-static void geometry(const vae_op *op, vk_gemm_plan *p) {
-    memset(&p->push, 0, sizeof p->push);
-    p->push.epi_c = p->push.epi_n = 1;
-    const vae_op_info *info = vae_op_info_of(op->kind);
-    if (info->layer == VAE_LAYER_LINEAR) {
-        linear_geometry(op, p);
-        return;
-    }
-    uint32_t B = (uint32_t)op->d[0], Cin = (uint32_t)op->d[1], H = (uint32_t)op->d[2];
-    uint32_t W = (uint32_t)op->d[3], Cout = (uint32_t)op->d[4];
-    vk_gemm_push *g = &p->push;
-    g->B = B;
-    if (info->layer == VAE_LAYER_CONV2D)
-        g->Cb = Cin, g->Cs = Cout, g->Hb = H, g->Wb = W, g->Hs = H / 2, g->Ws = W / 2;
-    else
-        g->Cs = Cin, g->Cb = Cout, g->Hs = H, g->Ws = W, g->Hb = 2 * H, g->Wb = 2 * W;
-    if (info->pass == VAE_PASS_BACKWARD_WEIGHT) {
-        p->kind = VK_CONV_WEIGHT;
-        g->M = g->Cs, g->N = g->Cb * 16, g->K = B * g->Hs * g->Ws, g->count = g->Cs * g->Cb * 16;
-    } else if ((info->layer == VAE_LAYER_CONV2D) == (info->pass == VAE_PASS_FORWARD)) {
-        /* conv2d's forward and the transposed one's backward to the input
-         * gather from the big side */
-        p->kind = VK_CONV_GATHER;
-        g->M = g->Cs, g->N = B * g->Hs * g->Ws, g->K = g->Cb * 16, g->count = B * g->Cs * g->Hs * g->Ws;
-        g->epi_c = g->Cs, g->epi_n = g->Hs * g->Ws;
-    } else {
-        p->kind = VK_CONV_SCATTER;
-        g->M = g->Cb, g->N = B * ((g->Hb + 1) / 2) * ((g->Wb + 1) / 2), g->K = g->Cs * 4;
-        g->count = B * g->Cb * g->Hb * g->Wb;
-        g->epi_c = g->Cb, g->epi_n = g->Hb * g->Wb;
-    }
-    p->tensor[0] = 0, p->tensor[1] = 1, p->tensor[2] = 2;
-    if (info->layer == VAE_LAYER_CONVT && info->pass == VAE_PASS_BACKWARD_WEIGHT)
-        p->tensor[1] = 2, p->tensor[2] = 1; /* small = x, big = dy */
-}
 
 static uint32_t tile_m(const tile_shape *s) { return s->rm * s->y; }
 static uint32_t tile_n(const tile_shape *s) { return s->rn * s->x; }
@@ -181,42 +103,41 @@ static uint32_t pick_splits(const vk_gemm_push *g, uint64_t groups, uint32_t inv
 
 static uint32_t capped(uint64_t groups, uint32_t limit) { return (uint32_t)(groups < limit ? groups : limit); }
 
-/* Fills the kernel, split and grid of p for shape s; returns its cost. */
-static double try_shape(vk_gemm_plan *p, const tile_shape *s, int cpu, double target,
+/* Fills the split of p and the tiling t for shape s; returns its cost. */
+static double try_shape(vk_product *p, vk_tiling *t, const tile_shape *s, int cpu, double target,
                         const VkPhysicalDeviceLimits *l) {
     vk_gemm_push *g = &p->push;
-    uint32_t classes = p->kind == VK_CONV_SCATTER ? 4 : 1, step = s->k, nt = s->x * s->y;
+    uint32_t classes = p->kernel == VK_CONV_SCATTER ? 4 : 1, step = s->k, nt = s->x * s->y;
     uint64_t tiles_m = ceil_div(g->M, tile_m(s)), tiles_n = ceil_div(g->N, tile_n(s));
     uint32_t splits = pick_splits(g, tiles_m * tiles_n * classes, nt, classes, step, target, l);
     /* whole K steps per split; recount, as rounding up may need fewer */
     g->chunk = (uint32_t)(ceil_div(ceil_div(g->K, splits), step) * step);
     g->splits = (uint32_t)ceil_div(g->K, g->chunk);
-    p->spec[0] = s->x, p->spec[1] = s->y, p->spec[2] = s->k, p->spec[3] = s->rm, p->spec[4] = s->rn;
-    p->spec[5] = 0;
-    p->tile_m = tile_m(s), p->tile_n = tile_n(s);
-    p->groups[0] = capped(tiles_n, l->maxComputeWorkGroupCount[0]);
-    p->groups[1] = capped(tiles_m, l->maxComputeWorkGroupCount[1]);
-    p->groups[2] = g->splits * classes;
-    p->scratch_words = g->splits > 1 ? (uint64_t)g->splits * g->count : 0;
+    t->spec[0] = s->x, t->spec[1] = s->y, t->spec[2] = s->k, t->spec[3] = s->rm, t->spec[4] = s->rn;
+    t->spec[5] = t->spec[6] = 0;
+    t->tile_m = tile_m(s), t->tile_n = tile_n(s);
+    t->groups[0] = capped(tiles_n, l->maxComputeWorkGroupCount[0]);
+    t->groups[1] = capped(tiles_m, l->maxComputeWorkGroupCount[1]);
+    t->groups[2] = g->splits * classes;
+    t->scratch_words = g->splits > 1 ? (uint64_t)g->splits * g->count : 0;
     /* multiply-adds done, padding included (chunk is whole K steps) */
-    double padded = (double)(tiles_m * p->tile_m) * (double)(tiles_n * p->tile_n) * classes * g->chunk * g->splits;
-    double fill = (double)(tiles_m * tiles_n) * p->groups[2] * nt / target;
+    double padded = (double)(tiles_m * t->tile_m) * (double)(tiles_n * t->tile_n) * classes * g->chunk * g->splits;
+    double fill = (double)(tiles_m * tiles_n) * t->groups[2] * nt / target;
     double efficiency = cpu ? s->cpu : s->gpu;
-    return padded / efficiency / (fill < 1 ? fill : 1) + (double)p->scratch_words * SCRATCH_WORD_COST;
+    return padded / efficiency / (fill < 1 ? fill : 1) + (double)t->scratch_words * SCRATCH_WORD_COST;
 }
 
-int vk_gemm_plan_op(const vae_op *op, const VkPhysicalDeviceProperties *props, vk_gemm_plan *plan,
-                    char *err, size_t errlen) {
+int vk_tiling_choose(vk_product *p, const VkPhysicalDeviceProperties *props, vk_tiling *t,
+                     char *err, size_t errlen) {
     const VkPhysicalDeviceLimits *l = &props->limits;
     int cpu = props->deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
     double target = cpu ? CPU_INVOCATIONS : GPU_INVOCATIONS;
-    geometry(op, plan);
     int best = -1, force = forced();
     double best_cost = 0;
     for (int i = 0; i < SHAPES; i++) {
         if ((force >= 0 && i != force) || !shape_fits(&shapes[i], l))
             continue;
-        double cost = try_shape(plan, &shapes[i], cpu, target, l);
+        double cost = try_shape(p, t, &shapes[i], cpu, target, l);
         if (best < 0 || cost < best_cost)
             best = i, best_cost = cost;
     }
@@ -224,22 +145,22 @@ int vk_gemm_plan_op(const vae_op *op, const VkPhysicalDeviceProperties *props, v
         snprintf(err, errlen, "no convolution tile shape fits this device's compute limits");
         return -1;
     }
-    try_shape(plan, &shapes[best], cpu, target, l);
+    try_shape(p, t, &shapes[best], cpu, target, l);
     return 0;
 }
 
 /* Each invocation sums at least BIAS_TERMS terms of its part. */
 #define BIAS_TERMS 8u
 
-uint32_t vk_bias_bwd_local_size(const vae_op *op) {
+uint32_t vk_tiling_bias_bwd_local_size(const vae_op *op) {
     uint64_t terms = (uint64_t)op->d[0] * (uint64_t)op->d[2], ls = 1;
     while (ls < 256 && ls * BIAS_TERMS < terms)
         ls *= 2;
     return (uint32_t)ls;
 }
 
-void vk_bias_bwd_plan(const vae_op *op, const VkPhysicalDeviceProperties *props, uint32_t ls,
-                      vk_gemm_push *push, uint32_t groups[3], uint64_t *scratch_words) {
+void vk_tiling_bias_bwd(const vae_op *op, const VkPhysicalDeviceProperties *props, uint32_t ls,
+                        vk_gemm_push *push, uint32_t groups[3], uint64_t *scratch_words) {
     const VkPhysicalDeviceLimits *l = &props->limits;
     double target = props->deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU ? CPU_INVOCATIONS : GPU_INVOCATIONS;
     uint32_t C = (uint32_t)op->d[1];

@@ -16,7 +16,7 @@
 
 static uint32_t shared_floats(uint32_t wg) { return (wg / 4 + 3 * GAUSS) * DEPTH; }
 
-int vk_plan_aggregate(vk_backend *b, const vae_op *op, vk_step *st, char *err, size_t errlen) {
+int vk_plan_aggregate(vk_backend *b, const vae_op *op, vk_dispatch *out, char *err, size_t errlen) {
     const VkPhysicalDeviceLimits *l = &b->ctx.props.limits;
     uint32_t wg = vk_pick_local_size(l, MAX_WG, 0);
     while (wg >= 16 && shared_floats(wg) * 4 > l->maxComputeSharedMemorySize)
@@ -27,17 +27,17 @@ int vk_plan_aggregate(vk_backend *b, const vae_op *op, vk_step *st, char *err, s
         return -1;
     }
     const uint32_t spec[VK_MAX_SPEC] = {wg};
-    if (vk_step_pipeline(b, &vk_shaders[op->kind], spec, 4, sizeof(vk_push), st, err, errlen) != 0)
+    if (vk_dispatch_pipeline(b, &vk_shaders[op->kind], spec, 4, sizeof(vk_push), out, err, errlen) != 0)
         return -1;
     vk_push push = {.n = (uint32_t)op->d[0], .seg = 1};
     memcpy(push.d, op->d, sizeof push.d);
     memcpy(push.f, op->f, sizeof push.f);
-    memcpy(st->push, &push, sizeof push);
+    memcpy(out->push, &push, sizeof push);
     for (uint32_t i = 0; i < 4; i++)
-        st->bind[i] = vk_tensor_access(op->t[i], i == 0);
-    st->groups[0] = vk_groups_for(l, (uint64_t)op->d[0], wg / 4);
-    st->groups[1] = st->groups[2] = 1;
-    snprintf(st->label, sizeof st->label, "%s S=%d N=%d L=%d", vae_op_name(op->kind), op->d[0], op->d[1],
+        out->bind[i] = vk_tensor_access(op->t[i], i == 0);
+    out->groups[0] = vk_groups_for(l, (uint64_t)op->d[0], wg / 4);
+    out->groups[1] = out->groups[2] = 1;
+    snprintf(out->label, sizeof out->label, "%s S=%d N=%d L=%d", vae_op_name(op->kind), op->d[0], op->d[1],
              op->d[2]);
-    return 0;
+    return 1;
 }
