@@ -26,9 +26,24 @@
 #define VK_COOPMAT_FP32 1u
 #define VK_COOPMAT_SCOPE_SUBGROUP 3u
 
+/* The feature struct of either extension (the same fields for both;
+ * sType tells them apart), to chain into VkDeviceCreateInfo. */
+typedef struct {
+    VkStructureType sType;
+    void *pNext;
+    VkBool32 cooperativeMatrix;
+    VkBool32 cooperativeMatrixRobustBufferAccess;
+} vk_coopmat_features;
+
 /* Fills info's coopmat fields (the extensions, features and shapes) for a
  * device of Vulkan 1.2 or later; leaves them zero where there are none. */
 void vk_coopmat_query(VkPhysicalDevice pd, vae_vk_device_info *info);
+
+/* f, set to turn extension ext on, linked to next. 0, or -1 when these
+ * headers cannot enable it (KHR before Vulkan headers 1.3.255). */
+int vk_coopmat_enable(int ext, vk_coopmat_features *f, void *next);
+/* The extension's name. */
+const char *vk_coopmat_extension_name(int ext);
 
 /* What the product kernel runs with on a device. */
 typedef struct {

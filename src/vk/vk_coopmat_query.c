@@ -15,13 +15,6 @@
 #define VK_KHR_COOPMAT_SHAPE_STYPE ((VkStructureType)1000506001)
 #define VK_KHR_COOPMAT_PROPERTIES_STYPE ((VkStructureType)1000506002)
 
-typedef struct { /* VkPhysicalDeviceCooperativeMatrixFeaturesKHR */
-    VkStructureType sType;
-    void *pNext;
-    VkBool32 cooperativeMatrix;
-    VkBool32 cooperativeMatrixRobustBufferAccess;
-} vk_khr_coopmat_features;
-
 typedef struct { /* VkPhysicalDeviceCooperativeMatrixPropertiesKHR */
     VkStructureType sType;
     void *pNext;
@@ -104,7 +97,7 @@ static void query_nv(VkPhysicalDevice pd, vae_vk_device_info *info) {
  * KHR kernel is built with such old tools anyway. */
 static void query_khr(VkPhysicalDevice pd, vae_vk_device_info *info) {
 #ifdef VK_KHR_cooperative_matrix
-    vk_khr_coopmat_features f = {.sType = VK_KHR_COOPMAT_FEATURES_STYPE};
+    vk_coopmat_features f = {.sType = VK_KHR_COOPMAT_FEATURES_STYPE};
     VkPhysicalDeviceFeatures2 f2 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, .pNext = &f};
     vkGetPhysicalDeviceFeatures2(pd, &f2);
     vk_khr_coopmat_properties p = {.sType = VK_KHR_COOPMAT_PROPERTIES_STYPE};
@@ -149,4 +142,25 @@ const char *vae_vk_component_name(uint32_t type) {
     if (type < sizeof names / sizeof names[0])
         return names[type];
     return "other"; /* e.g. the bfloat16 and fp8 types of later extensions */
+}
+
+int vk_coopmat_enable(int ext, vk_coopmat_features *f, void *next) {
+    memset(f, 0, sizeof *f);
+    f->pNext = next;
+    f->cooperativeMatrix = VK_TRUE;
+    if (ext == VAE_VK_COOPMAT_NV) {
+        f->sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV;
+        return 0;
+    }
+#ifdef VK_KHR_cooperative_matrix
+    if (ext == VAE_VK_COOPMAT_KHR) {
+        f->sType = VK_KHR_COOPMAT_FEATURES_STYPE;
+        return 0;
+    }
+#endif
+    return -1;
+}
+
+const char *vk_coopmat_extension_name(int ext) {
+    return ext == VAE_VK_COOPMAT_NV ? "VK_NV_cooperative_matrix" : "VK_KHR_cooperative_matrix";
 }
