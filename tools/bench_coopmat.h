@@ -8,6 +8,7 @@
 #include "vk/vk_context.h"
 #include "vk/vk_coopmat.h"
 #include "vk/vk_memory.h"
+#include "vk/vk_oneshot.h"
 #include "vk/vk_pipelines.h"
 
 #define GUARD 64u /* words after C that must stay as written */
@@ -59,12 +60,8 @@ typedef struct {
     vk_context ctx;
     vk_memory mem;
     vk_pipelines pipes;
-    const vk_pipeline *pipe;
     vk_coopmat_config cfg;
-    VkDescriptorPool pool;
-    VkDescriptorSet set;
-    VkCommandBuffer cmd;
-    VkFence fence;
+    vk_oneshot run;
 } bench;
 
 /* Opens device `device` with cooperative matrices and room for every case.

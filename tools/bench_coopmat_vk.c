@@ -1,29 +1,15 @@
 /* bench_coopmat on the device: the library's context (opened with
  * cooperative matrices), memory arenas and pipeline cache; A in the
  * parameter arena, B in the gradient arena, C and its guard words in the
- * activation arena; one descriptor set; one command buffer recorded per run. */
+ * activation arena; runs through vk_oneshot. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bench_coopmat.h"
 #include "vk/vk_describe.h"
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int vk_error(const char *what, VkResult r) {
-    char err[256];
-    vk_fail(err, sizeof err, what, r);
-    fprintf(stderr, "bench_coopmat: %s\n", err);
-    return 2;
-}
 
 static int arenas(bench *b, const bench_case *cases, int n, char *err, size_t errlen) {
     uint32_t words[VAE_ARENA_COUNT] = {0};
@@ -42,45 +28,6 @@ static int arenas(bench *b, const bench_case *cases, int n, char *err, size_t er
     if (vk_memory_init(&b->ctx, &b->mem, err, errlen) != 0)
         return -1;
     return vk_memory_alloc_arenas(&b->ctx, &b->mem, words, err, errlen);
-}
-
-static int descriptors(bench *b) {
-    VkDescriptorPoolSize size = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 3};
-    VkDescriptorPoolCreateInfo pool = {
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO, .maxSets = 1, .poolSizeCount = 1, .pPoolSizes = &size};
-    VkResult r = b->ctx.vk.vkCreateDescriptorPool(b->ctx.device, &pool, NULL, &b->pool);
-    if (r != VK_SUCCESS)
-        return vk_error("creating a descriptor pool", r);
-    VkDescriptorSetAllocateInfo alloc = {.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-                                         .descriptorPool = b->pool,
-                                         .descriptorSetCount = 1,
-                                         .pSetLayouts = &b->pipe->set_layout};
-    r = b->ctx.vk.vkAllocateDescriptorSets(b->ctx.device, &alloc, &b->set);
-    if (r != VK_SUCCESS)
-        return vk_error("allocating a descriptor set", r);
-    static const int arena_of[3] = {VAE_ARENA_ACTS, VAE_ARENA_PARAMS, VAE_ARENA_GRADS}; /* C, A, B */
-    VkDescriptorBufferInfo buf[3];
-    VkWriteDescriptorSet w[3];
-    for (int i = 0; i < 3; i++) {
-        buf[i] = (VkDescriptorBufferInfo){b->mem.arena[arena_of[i]].buffer, 0, VK_WHOLE_SIZE};
-        w[i] = (VkWriteDescriptorSet){.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-                                      .dstSet = b->set,
-                                      .dstBinding = (uint32_t)i,
-                                      .descriptorCount = 1,
-                                      .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-                                      .pBufferInfo = &buf[i]};
-    }
-    b->ctx.vk.vkUpdateDescriptorSets(b->ctx.device, 3, w, 0, NULL);
-    VkCommandBufferAllocateInfo cmd = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
-                                       .commandPool = b->ctx.pool,
-                                       .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
-                                       .commandBufferCount = 1};
-    r = b->ctx.vk.vkAllocateCommandBuffers(b->ctx.device, &cmd, &b->cmd);
-    if (r != VK_SUCCESS)
-        return vk_error("allocating a command buffer", r);
-    VkFenceCreateInfo fence = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-    r = b->ctx.vk.vkCreateFence(b->ctx.device, &fence, NULL, &b->fence);
-    return r == VK_SUCCESS ? 0 : vk_error("creating a fence", r);
 }
 
 int bench_open(bench *b, int device, const bench_case *cases, int n) {
@@ -112,49 +59,27 @@ int bench_open(bench *b, int device, const bench_case *cases, int n) {
            c->sg_m * c->sg_n, c->invocations, c->shared_bytes);
     vk_pipeline_key key;
     vk_coopmat_key(c, &key);
+    const vk_pipeline *pipe;
     if (arenas(b, cases, n, err, sizeof err) != 0 || vk_pipelines_init(&b->ctx, &b->pipes, err, sizeof err) != 0 ||
-        vk_pipelines_get(&b->ctx, &b->pipes, &key, &b->pipe, err, sizeof err) != 0)
+        vk_pipelines_get(&b->ctx, &b->pipes, &key, &pipe, err, sizeof err) != 0)
         return fprintf(stderr, "bench_coopmat: %s\n", err), 2;
-    return descriptors(b);
+    const VkBuffer buffers[3] = {b->mem.arena[VAE_ARENA_ACTS].buffer, b->mem.arena[VAE_ARENA_PARAMS].buffer,
+                                 b->mem.arena[VAE_ARENA_GRADS].buffer}; /* C, A, B */
+    if (vk_oneshot_init(&b->ctx, &b->run, pipe, buffers, err, sizeof err) != 0)
+        return fprintf(stderr, "bench_coopmat: %s\n", err), 2;
+    return 0;
 }
 
-/* reps dispatches of case c, a barrier between each two, submitted and
- * waited for; *seconds from submit to the fence. */
+/* reps dispatches of case c; *seconds from submit to the fence. */
 static int run(bench *b, const bench_case *c, int reps, double *seconds) {
     vk_coopmat_push push = bench_push(c);
     uint32_t groups[3];
     char err[256];
     if (vk_coopmat_groups(&b->cfg, c->M, c->N, b->ctx.props.limits.maxComputeWorkGroupCount, groups, err,
-                          sizeof err) != 0)
+                          sizeof err) != 0 ||
+        vk_oneshot_run(&b->ctx, &b->run, &push, groups, reps, seconds, err, sizeof err) != 0)
         return fprintf(stderr, "bench_coopmat: %s\n", err), 2;
-    const struct VolkDeviceTable *vk = &b->ctx.vk;
-    VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
-                                      .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT};
-    vk->vkResetCommandBuffer(b->cmd, 0);
-    vk->vkBeginCommandBuffer(b->cmd, &begin);
-    vk->vkCmdBindPipeline(b->cmd, VK_PIPELINE_BIND_POINT_COMPUTE, b->pipe->pipeline);
-    vk->vkCmdBindDescriptorSets(b->cmd, VK_PIPELINE_BIND_POINT_COMPUTE, b->pipe->layout, 0, 1, &b->set, 0, NULL);
-    vk->vkCmdPushConstants(b->cmd, b->pipe->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, &push);
-    VkMemoryBarrier between = {.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-                               .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
-                               .dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT};
-    for (int r = 0; r < reps; r++) {
-        if (r)
-            vk->vkCmdPipelineBarrier(b->cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &between, 0, NULL, 0, NULL);
-        vk->vkCmdDispatch(b->cmd, groups[0], groups[1], groups[2]);
-    }
-    VkResult res = vk->vkEndCommandBuffer(b->cmd);
-    if (res != VK_SUCCESS)
-        return vk_error("recording the product", res);
-    VkSubmitInfo submit = {.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO, .commandBufferCount = 1, .pCommandBuffers = &b->cmd};
-    vk->vkResetFences(b->ctx.device, 1, &b->fence);
-    double t0 = now();
-    res = vk->vkQueueSubmit(b->ctx.queue, 1, &submit, b->fence);
-    if (res == VK_SUCCESS)
-        res = vk->vkWaitForFences(b->ctx.device, 1, &b->fence, VK_TRUE, UINT64_MAX);
-    *seconds = now() - t0;
-    return res == VK_SUCCESS ? 0 : vk_error("running the product", res);
+    return 0;
 }
 
 static int upload(bench *b, const bench_case *c, float *a, float *bm, float *cm) {
@@ -219,11 +144,7 @@ int bench_case_run(bench *b, const bench_case *c, int reps, int *failed) {
 
 void bench_close(bench *b) {
     if (b->ctx.device != VK_NULL_HANDLE) {
-        b->ctx.vk.vkDeviceWaitIdle(b->ctx.device);
-        if (b->fence != VK_NULL_HANDLE)
-            b->ctx.vk.vkDestroyFence(b->ctx.device, b->fence, NULL);
-        if (b->pool != VK_NULL_HANDLE)
-            b->ctx.vk.vkDestroyDescriptorPool(b->ctx.device, b->pool, NULL);
+        vk_oneshot_free(&b->ctx, &b->run);
         vk_pipelines_destroy(&b->ctx, &b->pipes);
         vk_memory_free(&b->ctx, &b->mem);
     }
