@@ -72,16 +72,22 @@ static void record(vk_context *ctx, vk_oneshot *o, const void *push, const uint3
     if (o->pipe->key.push_bytes)
         vk->vkCmdPushConstants(o->cmd, o->pipe->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, o->pipe->key.push_bytes,
                                push);
-    /* each run may read and write what the one before wrote */
-    VkMemoryBarrier between = {.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-                               .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
-                               .dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT};
+    /* after everything submitted before (copies, the last submission's
+     * runs), and each run after the one before: all may touch the same words */
+    VkMemoryBarrier after = {.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+                             .srcAccessMask = VK_ACCESS_MEMORY_WRITE_BIT,
+                             .dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT};
     for (int r = 0; r < reps; r++) {
-        if (r)
-            vk->vkCmdPipelineBarrier(o->cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &between, 0, NULL, 0, NULL);
+        vk->vkCmdPipelineBarrier(o->cmd, r ? VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT : VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
+                                 VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &after, 0, NULL, 0, NULL);
         vk->vkCmdDispatch(o->cmd, groups[0], groups[1], groups[2]);
     }
+    /* and visible to the host, which may read a mapped buffer after the fence */
+    VkMemoryBarrier to_host = {.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+                               .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
+                               .dstAccessMask = VK_ACCESS_HOST_READ_BIT};
+    vk->vkCmdPipelineBarrier(o->cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &to_host,
+                             0, NULL, 0, NULL);
 }
 
 int vk_oneshot_run(vk_context *ctx, vk_oneshot *o, const void *push, const uint32_t groups[3], int reps,
