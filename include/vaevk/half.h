@@ -4,11 +4,20 @@
 #ifndef VAEVK_HALF_H
 #define VAEVK_HALF_H
 
+#include <stdint.h>
+
 /* x rounded to binary16, ties to even, returned as the float of that exact
  * value: binary16 subnormals kept (multiples of 2^-24), |x| >= 65520 (past
  * the largest half, 65504, by half an ulp or more) to ±inf, ±inf and NaN
  * unchanged. Integer arithmetic only, so no rounding mode or flush-to-zero
  * setting changes it. */
 float vae_round_f16(float x);
+
+/* The same rounding as binary16 bits (NaN to a quiet NaN of the same sign,
+ * the payload's top bits kept), and a half's bits as a float (exact: every
+ * half is a float); vae_f16_value(vae_f16_bits(x)) is vae_round_f16(x) for
+ * every x but NaN. shaders/half.glsl's f16_bits gives the same bits. */
+uint16_t vae_f16_bits(float x);
+float vae_f16_value(uint16_t h);
 
 #endif

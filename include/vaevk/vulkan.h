@@ -19,6 +19,25 @@
 #include "vaevk/backend.h"
 
 #define VAE_VK_MAX_HEAPS 16
+#define VAE_VK_MAX_COOPMAT_SHAPES 48
+
+/* Which cooperative-matrix extension: VK_NV_cooperative_matrix or
+ * VK_KHR_cooperative_matrix (bits, for sets of them). */
+#define VAE_VK_COOPMAT_NV 1
+#define VAE_VK_COOPMAT_KHR 2
+
+/* One matrix shape and set of types a device multiplies on cooperative
+ * matrices: D (m×n) = A (m×k) · B (k×n) + C. Types and scope in Vulkan's
+ * numbering, the same for both extensions (VkComponentTypeKHR: 0 fp16,
+ * 1 fp32, 2 fp64, 3..6 sint8..64, 7..10 uint8..64; VkScopeKHR: 1 device,
+ * 2 workgroup, 3 subgroup, 5 queue family). */
+typedef struct {
+    int ext;                   /* VAE_VK_COOPMAT_NV or _KHR: which listed it */
+    uint32_t m, n, k;
+    uint32_t a, b, c, result;
+    uint32_t scope;
+    int saturating;            /* KHR's saturatingAccumulation (integers only) */
+} vae_vk_coopmat_shape;
 
 typedef struct {
     int index;                 /* as passed to vae_vk_backend_create */
@@ -41,6 +60,15 @@ typedef struct {
     uint32_t max_push_constants;
     uint64_t min_storage_offset_alignment;
     uint64_t max_allocation_size;
+    /* Cooperative matrices: the extensions the driver lists (bits of
+     * VAE_VK_COOPMAT_*), of those the ones whose cooperativeMatrix feature is
+     * on and that reach compute shaders, the shapes they list (NV's, then
+     * KHR's; at most VAE_VK_MAX_COOPMAT_SHAPES), and Vulkan 1.2's
+     * vulkanMemoryModel, which the kernels' SPIR-V declares. */
+    int coopmat_exts, coopmat_usable;
+    int coopmat_count;
+    vae_vk_coopmat_shape coopmat[VAE_VK_MAX_COOPMAT_SHAPES];
+    int memory_model;
     int usable;                /* Vulkan 1.2+ and a compute queue */
     char unusable_reason[96];
 } vae_vk_device_info;
@@ -54,6 +82,14 @@ int vae_vk_best_device(void);
 /* The same among GPUs only (a CPU driver such as lavapipe is never picked
  * by default: the CPU backend is faster); -1 if none. */
 int vae_vk_best_gpu(void);
+/* Which cooperative-matrix kernels this build has (bits of
+ * VAE_VK_COOPMAT_*: the extensions its glslang compiled), and one line
+ * saying so, e.g. "NV cooperative matrix (KHR: glslang 12.0.0 is too old,
+ * needs >= 13)". */
+int vae_vk_coopmat_built(void);
+const char *vae_vk_coopmat_build_note(void);
+/* "fp16", "fp32", "sint8", ... for a VkComponentTypeKHR value. */
+const char *vae_vk_component_name(uint32_t type);
 /* The Vulkan part of `vae-vk devices`, the best GPU marked [default]; says
  * why when nothing is found. */
 void vae_vk_print_devices(FILE *f);

@@ -22,6 +22,10 @@ typedef struct {
     uint32_t queue_family;
     VkQueue queue;
     VkCommandPool pool;
+    /* The cooperative-matrix extension opened with the device
+     * (VAE_VK_COOPMAT_NV or _KHR; 0: none, and coopmat_why says why). */
+    int coopmat;
+    char coopmat_why[256];
 } vk_context;
 
 /* Loads the Vulkan loader (once) and creates an instance, with the validation
@@ -33,6 +37,11 @@ void vk_instance_destroy(vk_context *ctx);
 /* An instance, then device `index` of vkEnumeratePhysicalDevices with one
  * compute queue and a command pool. 0, or -1 with one line in err. */
 int vk_context_open(vk_context *ctx, int index, char *err, size_t errlen);
+/* The same, with the cooperative-matrix extension and the features its
+ * kernel needs (shaderFloat16, vulkanMemoryModel) enabled where the device
+ * and this build allow (vk_coopmat_choose). Only code that runs the
+ * kernel asks for them; the device opens either way. */
+int vk_context_open_coopmat(vk_context *ctx, int index, char *err, size_t errlen);
 /* Waits for the device to go idle and destroys everything open() made. */
 void vk_context_close(vk_context *ctx);
 

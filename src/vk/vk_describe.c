@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vk/vk_coopmat.h"
 #include "vk/vk_describe.h"
 
 static const char *vendor_name(uint32_t id) {
@@ -84,6 +85,7 @@ static void describe_12(VkPhysicalDevice pd, vae_vk_device_info *info) {
     info->fp16 = f12.shaderFloat16 != 0;
     info->int8 = f12.shaderInt8 != 0;
     info->storage16 = f11.storageBuffer16BitAccess != 0;
+    info->memory_model = f12.vulkanMemoryModel != 0;
 }
 
 void vk_describe(VkPhysicalDevice pd, int index, vae_vk_device_info *info) {
@@ -119,6 +121,7 @@ void vk_describe(VkPhysicalDevice pd, int index, vae_vk_device_info *info) {
         return;
     }
     describe_12(pd, info);
+    vk_coopmat_query(pd, info);
     /* tensors sit on 256-byte boundaries (vaevk/tensor.h) */
     if (p.limits.minStorageBufferOffsetAlignment == 0 ||
         256 % p.limits.minStorageBufferOffsetAlignment != 0) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "vk/vk_context.h"
+#include "vk/vk_coopmat.h"
 #include "vk/vk_describe.h"
 
 static int has_device_extension(VkPhysicalDevice pd, const char *name) {
@@ -20,7 +21,21 @@ static int has_device_extension(VkPhysicalDevice pd, const char *name) {
     return found;
 }
 
-static int pick_device(vk_context *ctx, int index, char *err, size_t errlen) {
+/* Whether to open the device with cooperative matrices: ctx->coopmat. */
+static void want_coopmat(vk_context *ctx, const vae_vk_device_info *info) {
+    vk_coopmat_config cfg;
+    vk_coopmat_features f;
+    if (vk_coopmat_choose(info, vae_vk_coopmat_built(), &cfg, ctx->coopmat_why, sizeof ctx->coopmat_why) != 0)
+        return;
+    if (vk_coopmat_enable(cfg.ext, &f, NULL) != 0) {
+        snprintf(ctx->coopmat_why, sizeof ctx->coopmat_why, "these Vulkan headers cannot enable %s",
+                 vk_coopmat_extension_name(cfg.ext));
+        return;
+    }
+    ctx->coopmat = cfg.ext;
+}
+
+static int pick_device(vk_context *ctx, int index, int coopmat, char *err, size_t errlen) {
     VkPhysicalDevice *pd = NULL;
     uint32_t n = 0;
     if (vk_enumerate(ctx, &pd, &n, err, errlen) != 0)
@@ -39,6 +54,8 @@ static int pick_device(vk_context *ctx, int index, char *err, size_t errlen) {
                  info.unusable_reason);
         return -1;
     }
+    if (coopmat)
+        want_coopmat(ctx, &info);
     vkGetPhysicalDeviceProperties(ctx->phys, &ctx->props);
     vkGetPhysicalDeviceMemoryProperties(ctx->phys, &ctx->memory);
     ctx->max_allocation = info.max_allocation_size;
@@ -55,12 +72,26 @@ static int create_device(vk_context *ctx, char *err, size_t errlen) {
         .pQueuePriorities = &priority,
     };
     /* a non-conformant (portability) driver must have its subset enabled */
-    const char *exts[1];
+    const char *exts[2];
     uint32_t nexts = 0;
     if (has_device_extension(ctx->phys, "VK_KHR_portability_subset"))
         exts[nexts++] = "VK_KHR_portability_subset";
+    /* the cooperative-matrix kernel's SPIR-V declares Float16 and the Vulkan
+     * memory model besides the extension's capability */
+    VkPhysicalDeviceVulkan12Features f12 = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
+        .shaderFloat16 = VK_TRUE,
+        .vulkanMemoryModel = VK_TRUE,
+    };
+    vk_coopmat_features coopmat;
+    int with_coopmat = ctx->coopmat && vk_coopmat_enable(ctx->coopmat, &coopmat, NULL) == 0;
+    if (with_coopmat) {
+        f12.pNext = &coopmat;
+        exts[nexts++] = vk_coopmat_extension_name(ctx->coopmat);
+    }
     VkDeviceCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
+        .pNext = with_coopmat ? &f12 : NULL,
         .queueCreateInfoCount = 1,
         .pQueueCreateInfos = &queue,
         .enabledExtensionCount = nexts,
@@ -84,15 +115,24 @@ static int create_device(vk_context *ctx, char *err, size_t errlen) {
     return 0;
 }
 
-int vk_context_open(vk_context *ctx, int index, char *err, size_t errlen) {
+static int open_device(vk_context *ctx, int index, int coopmat, char *err, size_t errlen) {
     memset(ctx, 0, sizeof *ctx);
+    snprintf(ctx->coopmat_why, sizeof ctx->coopmat_why, "not asked for");
     if (vk_instance_create(ctx, err, errlen) != 0)
         return -1;
-    if (pick_device(ctx, index, err, errlen) != 0 || create_device(ctx, err, errlen) != 0) {
+    if (pick_device(ctx, index, coopmat, err, errlen) != 0 || create_device(ctx, err, errlen) != 0) {
         vk_context_close(ctx);
         return -1;
     }
     return 0;
+}
+
+int vk_context_open(vk_context *ctx, int index, char *err, size_t errlen) {
+    return open_device(ctx, index, 0, err, errlen);
+}
+
+int vk_context_open_coopmat(vk_context *ctx, int index, char *err, size_t errlen) {
+    return open_device(ctx, index, 1, err, errlen);
 }
 
 void vk_context_close(vk_context *ctx) {

@@ -1,4 +1,4 @@
-/* vae_round_f16 against the compiler's own float -> _Float16 conversion
+/* vae_round_f16 and vae_f16_bits against the compiler's own float -> _Float16 conversion
  * (GCC's, round to nearest even with subnormals): every rounding boundary
  * of the binary16 range exactly, and a sweep over all float bit patterns. */
 #include <math.h>
@@ -24,10 +24,14 @@ static long mismatches;
 static uint32_t first_bad = 0;
 static long tried;
 
+/* vae_round_f16 and, as bits, vae_f16_bits (through vae_f16_value) both
+ * against the compiler's conversion. */
 static void compare(uint32_t u) {
     float x = float_of(u), got = vae_round_f16(x), want = (float)(_Float16)x;
+    float via_bits = vae_f16_value(vae_f16_bits(x));
     tried++;
-    if (isnan(want) ? !isnan(got) : bits_of(got) != bits_of(want)) {
+    if (isnan(want) ? !isnan(got) || !isnan(via_bits)
+                    : bits_of(got) != bits_of(want) || bits_of(via_bits) != bits_of(want)) {
         if (!mismatches)
             first_bad = u;
         mismatches++;
