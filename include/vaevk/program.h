@@ -64,6 +64,13 @@ typedef enum {
      * out[s] = log of the mixture (1/N) Σ_n N(z_s; mu_n, exp(log_var_n)):
      * the aggregate posterior's log-density (src/viz/aggregate.h) */
     VAE_OP_AGGREGATE_LOG_DENSITY,
+    /* t: x out, images, indices (B), step_in    d: B, S, N, first
+     * input_convert of the images a batch names: x row b from image
+     * indices[b] - first of `images` (N images (S,S,3) uint8, packed 4 per
+     * word) when that is in [0, N), flipped as input_convert flips row b;
+     * rows whose index is outside are left as they are, so a dataset larger
+     * than one binding is gathered by one op per chunk */
+    VAE_OP_INPUT_GATHER,
     VAE_OP_COUNT
 } vae_op_kind;
 

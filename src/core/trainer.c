@@ -38,7 +38,7 @@ float vae_beta_at(const vae_train_options *o, long step, long steps_per_epoch) {
 static const char *over_limit(const vae_backend *be, const vae_config *cfg, int batch,
                               char *why, size_t whylen) {
     static const char *arena_names[VAE_ARENA_COUNT] = {"parameter", "gradient", "Adam m",
-                                                       "Adam v", "activation", "input"};
+                                                       "Adam v", "activation", "input", "dataset"};
     vae_layout lay;
     vae_layout_init(&lay, cfg, batch);
     for (int a = 0; a < VAE_ARENA_COUNT; a++) {

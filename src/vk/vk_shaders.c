@@ -26,6 +26,7 @@
 #include "shaders/loss_reduce.h"
 #include "shaders/adam.h"
 #include "shaders/aggregate_log_density.h"
+#include "shaders/input_gather.h"
 
 #define SHADER(kind, name) [VAE_OP_##kind] = {#name, name##_spv, sizeof name##_spv}
 
@@ -49,6 +50,7 @@ const vk_shader vk_shaders[VAE_OP_COUNT] = {
     SHADER(LOSS_REDUCE, loss_reduce),
     SHADER(ADAM, adam),
     SHADER(AGGREGATE_LOG_DENSITY, aggregate_log_density),
+    SHADER(INPUT_GATHER, input_gather),
 };
 
 #define GEMM(name) {#name, name##_spv, sizeof name##_spv}
