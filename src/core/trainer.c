@@ -227,7 +227,7 @@ static int over_cap(uint64_t bytes, char *why, size_t whylen) {
     }
     if ((double)bytes <= mib * 1048576.0)
         return 0;
-    snprintf(why, whylen, "its %.1f MiB are over VAEVK_RESIDENT_MAX_MB=%.40s", (double)bytes / 1048576.0, cap);
+    snprintf(why, whylen, "%.1f MiB, over VAEVK_RESIDENT_MAX_MB=%.40s", (double)bytes / 1048576.0, cap);
     return 1;
 }
 
@@ -242,7 +242,7 @@ int vae_trainer_hold_data(vae_trainer *t, long images, char *why, size_t whylen)
     if (over_cap(bytes, why, whylen) || vae_resident_layout(&r, images, be->max_tensor_bytes, why, whylen) != 0)
         return 1;
     if (be->max_arena_bytes && bytes > be->max_arena_bytes) {
-        snprintf(why, whylen, "its %.1f MiB are over this device's %.1f MiB maxMemoryAllocationSize",
+        snprintf(why, whylen, "%.1f MiB, over this device's %.1f MiB maxMemoryAllocationSize",
                  (double)bytes / 1048576.0, (double)be->max_arena_bytes / 1048576.0);
         return 1;
     }
