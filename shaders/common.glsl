@@ -36,4 +36,12 @@ layout(push_constant) uniform Push {
 #define STEP_IN_ADAM_STEP_SIZE 5
 #define STEP_IN_ADAM_INV_SQRT_BC2 6
 
+// Words of vae_step_out and vae_loss_scaler.
+#define STEP_OUT_LOSS_SCALE 3
+#define STEP_OUT_SKIPPED 4
+#define LOSS_SCALER_SCALE 0
+#define LOSS_SCALER_CLEAN 1
+#define LOSS_SCALER_SKIPPED 2
+#define LOSS_SCALER_FOUND 3
+
 #endif

@@ -62,7 +62,7 @@ int main(int argc, char **argv) {
     vae_trainer t;
     float *z = malloc((size_t)S * L * 4), *mu = malloc((size_t)N * L * 4), *lv = malloc((size_t)N * L * 4);
     double *got = malloc((size_t)S * 8), *want = malloc((size_t)S * 8);
-    if (!z || !mu || !lv || !got || !want || vae_trainer_init(&t, be, &cfg, 64, 1, 1e-3f, 0) != 0) {
+    if (!z || !mu || !lv || !got || !want || vae_trainer_init(&t, be, &cfg, 64, 1, 1e-3f, 0, VAE_PRECISION_FP32) != 0) {
         fprintf(stderr, "bench_aggregate: %s\n", be->error[0] ? be->error : "out of memory");
         return 1;
     }

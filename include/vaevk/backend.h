@@ -11,6 +11,12 @@
 #include "vaevk/tensor.h"
 
 typedef struct vae_backend vae_backend;
+
+typedef enum {
+    VAE_MIXED_NONE,      /* fp32 only: recording a mixed product fails */
+    VAE_MIXED_EMULATED,  /* the same numbers from fp32 arithmetic, no faster */
+    VAE_MIXED_MATRIX,    /* on matrix units (cooperative matrices): faster */
+} vae_mixed_support;
 typedef struct vae_recording vae_recording;
 
 typedef struct {
@@ -39,7 +45,13 @@ struct vae_backend {
      * checks them before allocating, to name a batch size that fits. */
     uint64_t max_tensor_bytes;  /* one tensor (Vulkan: maxStorageBufferRange) */
     uint64_t max_arena_bytes;   /* one arena (Vulkan: maxMemoryAllocationSize) */
+    /* How it computes products in VAE_PRECISION_MIXED (vaevk/program.h). */
+    vae_mixed_support mixed;
 };
+
+/* -1 with one line in be->error when prog has a mixed product and be
+ * computes fp32 only. Every backend's record calls it. */
+int vae_backend_check_precision(vae_backend *be, const vae_program *prog);
 
 /* Submit and wait. */
 int vae_backend_run(vae_backend *be, vae_recording *rec);

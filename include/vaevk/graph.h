@@ -18,6 +18,9 @@ typedef struct {
     const vae_resident *gather;
     int eps_from_rng; /* eps from the EPS stream (else eps is written by the host) */
     int adam;         /* finish with the optimiser step */
+    /* the products' precision; mixed also checks the gradients for inf
+     * and NaN before Adam and updates the loss scale after it */
+    vae_precision precision;
 } vae_step_options;
 
 /* pixels or x -> loss terms in step_out, gradients in the GRADS arena and,

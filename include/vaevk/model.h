@@ -85,6 +85,7 @@ typedef struct {
     /* the same per training slot; slot 0 is pixels, indices, step_in, step_out above */
     vae_tensor slot_pixels[VAE_IO_SLOTS], slot_indices[VAE_IO_SLOTS];
     vae_tensor slot_step_in[VAE_IO_SLOTS], slot_step_out[VAE_IO_SLOTS];
+    vae_tensor loss_scaler;           /* vae_loss_scaler: one for all slots, kept across steps */
     vae_tensor x;                     /* (B,3,64,64) */
     vae_tensor enc_pre[VAE_LEVELS];   /* conv + bias, before LeakyReLU */
     vae_tensor enc_act[VAE_LEVELS];   /* after LeakyReLU; enc_act[3] is flattened */

@@ -17,6 +17,8 @@
 
 #include <stdint.h>
 
+#include "vaevk/tensor.h"
+
 /* Every convolution is kernel 4, stride 2, padding 1: conv2d halves H and W,
  * conv_transpose2d doubles them. */
 #define VAE_KERNEL 4
@@ -97,10 +99,12 @@ void loss_reduce(float out[3], const float *sse, const float *kl_per_image, int 
  * instead would make 1 - 0.999f = 0.00099998713, 1.3e-5 off PyTorch's 0.001.
  * p -= step_size · m / (sqrt(v)·inv_sqrt_bc2 + eps)
  * where step_size = lr / (1 - b1^t) and inv_sqrt_bc2 = 1/sqrt(1 - b2^t) are
- * computed by the caller (adam_step_scalars) in double, once per step. */
+ * computed by the caller (adam_step_scalars) in double, once per step, and
+ * g is first multiplied by grad_inv_scale: 1 in fp32, 1/S (exact, S a
+ * power of two) under mixed precision's loss scaling. */
 void adam_update(float *p, const float *g, float *m, float *v, int n,
                  float one_minus_b1, float one_minus_b2, float eps, float step_size,
-                 float inv_sqrt_bc2);
+                 float inv_sqrt_bc2, float grad_inv_scale);
 void adam_step_scalars(double lr, double b1, double b2, long step,
                        float *step_size, float *inv_sqrt_bc2);
 
@@ -122,5 +126,12 @@ void input_convert(float *x, const uint8_t *pixels, const uint8_t *flip, int B, 
  * row gets exactly the bits input_convert gives it. */
 void input_gather(float *x, const uint8_t *images, const uint32_t *indices, const uint8_t *flip,
                   int B, int S, int N, uint32_t first);
+
+/* Dynamic loss scaling (mixed precision; vae_loss_scaler in vaevk/tensor.h).
+ * The check sets s->found when any of g (n) is inf or NaN and otherwise
+ * leaves it; the update ends a step as VAE_OP_LOSS_SCALE_UPDATE says
+ * (vaevk/program.h), S staying a power of two. */
+void loss_scale_check(vae_loss_scaler *s, const float *g, int n);
+void loss_scale_update(vae_loss_scaler *s, vae_step_out *out, int interval);
 
 #endif

@@ -50,20 +50,30 @@ typedef enum {
     VAE_OP_REPARAM_BWD,
     /* t: kl (B), mu, log_var                d: B, L */
     VAE_OP_KL_FWD,
-    /* t: dmu, dlog_var, mu, log_var, step_in   d: B, L   (accumulates; beta from step_in) */
+    /* t: dmu, dlog_var, mu, log_var, step_in, loss_scaler   d: B, L
+     * (accumulates S·beta times the gradient; beta from step_in) */
     VAE_OP_KL_BWD,
     /* t: sse (B), xhat, x                   d: B, N */
     VAE_OP_MSE_FWD,
-    /* t: dxhat, xhat, x                     d: B, N */
+    /* t: dxhat, xhat, x, loss_scaler        d: B, N   (S times the gradient) */
     VAE_OP_MSE_BWD,
     /* t: step_out, sse, kl, step_in         d: B */
     VAE_OP_LOSS_REDUCE,
-    /* t: p, g, m, v, step_in                d: n        f: 1-b1, 1-b2, eps */
+    /* t: p, g, m, v, step_in, loss_scaler   d: n        f: 1-b1, 1-b2, eps
+     * (g divided by S; nothing written when loss_scaler.found) */
     VAE_OP_ADAM,
     /* t: out (S), z (S,L), mu (N,L), log_var (N,L)   d: S, N, L
      * out[s] = log of the mixture (1/N) Σ_n N(z_s; mu_n, exp(log_var_n)):
      * the aggregate posterior's log-density (src/viz/aggregate.h) */
     VAE_OP_AGGREGATE_LOG_DENSITY,
+    /* t: loss_scaler, g                     d: n   (found = 1 if any g is inf or NaN;
+     * never cleared here: the update clears it) */
+    VAE_OP_LOSS_SCALE_CHECK,
+    /* t: loss_scaler, step_out              d: interval
+     * found: S halved, clean = 0, skipped + 1; else clean + 1 and, at
+     * `interval`, S doubled and clean = 0; S kept in [2^-24, 2^24]; found
+     * cleared; S and skipped copied to step_out */
+    VAE_OP_LOSS_SCALE_UPDATE,
     /* t: x out, images, indices (B), step_in    d: B, S, N, first
      * input_convert of the images a batch names: x row b from image
      * indices[b] - first of `images` (N images (S,S,3) uint8, packed 4 per
@@ -74,14 +84,27 @@ typedef enum {
     VAE_OP_COUNT
 } vae_op_kind;
 
-#define VAE_OP_MAX_TENSORS 5
+#define VAE_OP_MAX_TENSORS 6
 #define VAE_OP_MAX_DIMS 5
+
+/* How a product (a convolution or linear layer, forward or backward) is
+ * computed. Every other op ignores it: element-wise ops, reductions, the
+ * loss and Adam are fp32 in both. */
+typedef enum {
+    VAE_PRECISION_FP32,  /* fp32 operands, fp32 sums (double in the reference) */
+    /* both operands rounded to binary16 as they are loaded (vae_round_f16,
+     * vaevk/half.h), the products summed in fp32 (double in the reference):
+     * what matrix units compute. The output, and the old value a product
+     * adds to (linear_backward_input's accumulate), stay fp32. */
+    VAE_PRECISION_MIXED,
+} vae_precision;
 
 typedef struct {
     vae_op_kind kind;
     vae_tensor t[VAE_OP_MAX_TENSORS];
     int32_t d[VAE_OP_MAX_DIMS];
     float f[3];
+    vae_precision precision; /* products only */
 } vae_op;
 
 typedef struct {
@@ -92,6 +115,10 @@ typedef struct {
 /* Appends an op; returns 0, or -1 when out of memory. */
 int vae_program_push(vae_program *p, const vae_op *op);
 void vae_program_free(vae_program *p);
+/* Sets the precision of every product op of p. */
+void vae_program_set_precision(vae_program *p, vae_precision precision);
+/* "fp32" or "mixed". */
+const char *vae_precision_name(vae_precision precision);
 
 /* ---- what every op is: one table that every backend and the selftest read.
  * Backends plan by these facts, never by the order of the kinds. */
@@ -131,7 +158,8 @@ void vae_op_sizes_text(const vae_op *op, char *out, size_t outlen);
 /* An op's sizes, worked out from its kind and d[] alone. */
 typedef struct {
     uint32_t words[VAE_OP_MAX_TENSORS]; /* words each tensor must hold */
-    uint32_t work;   /* independent results: the words of the output (loss_reduce: 1) */
+    uint32_t work;   /* independent results: the words of the output (loss_reduce and
+                      * loss_scale_update: 1; loss_scale_check: n, one test per gradient) */
     uint32_t terms;  /* values summed into each result; 0 for element-wise ops */
 } vae_op_size;
 

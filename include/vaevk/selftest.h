@@ -67,9 +67,11 @@ typedef void (*vae_selftest_op_fn)(void *ctx, const vae_selftest_op_result *r);
 void vae_selftest_op(vae_backend *be, vae_backend *ref, const vae_op *op, int specials, uint64_t seed,
                      vae_selftest_op_result *r);
 
-/* Number of cases: every op kind, forward and backward, at least once. */
-int vae_selftest_op_count(void);
-/* Runs every case on be and ref, calling fn after each. Returns the number
+/* Number of cases vae_selftest_ops runs on these two: every op kind,
+ * forward and backward, at least once; every product again in mixed
+ * precision where both compute it (backend.h's `mixed`). */
+int vae_selftest_op_count(const vae_backend *be, const vae_backend *ref);
+/* Runs those cases on be and ref, calling fn after each. Returns the number
  * of cases that failed (a case a backend could not run fails, with error
  * set). */
 int vae_selftest_ops(vae_backend *be, vae_backend *ref, vae_selftest_op_fn fn, void *ctx);

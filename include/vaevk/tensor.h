@@ -44,12 +44,36 @@ typedef struct {
     float reserved;
 } vae_step_in;
 
-/* What a step writes back: the batch's loss terms. */
+/* What a step writes back: the batch's loss terms, and where the loss
+ * scale stood after it (mixed precision; 1 and 0 in fp32). */
 typedef struct {
-    float loss, recon, kl, reserved;
+    float loss, recon, kl;
+    float loss_scale;       /* S after this step */
+    uint32_t skipped;       /* steps skipped for inf/NaN gradients so far */
+    uint32_t reserved[3];
 } vae_step_out;
+
+/* Dynamic loss scaling (mixed precision), kept on the device from step to
+ * step in the IO arena: the backward pass starts from S times the loss's
+ * gradient, so small gradients survive binary16 operands; Adam divides by
+ * S, and a step whose gradients hold an inf or NaN changes nothing but S
+ * (halved). After VAE_LOSS_SCALE_INTERVAL clean steps S doubles. fp32
+ * programs read S = 1 and never update it. */
+typedef struct {
+    float scale;            /* S, a power of two */
+    uint32_t clean;         /* clean steps since S last changed */
+    uint32_t skipped;       /* steps skipped, in all */
+    uint32_t found;         /* this step's gradients hold an inf or NaN */
+} vae_loss_scaler;
+
+/* PyTorch's GradScaler defaults; S is kept within [2^-24, 2^24]. */
+#define VAE_LOSS_SCALE_INITIAL 65536.0f
+#define VAE_LOSS_SCALE_INTERVAL 2000
+#define VAE_LOSS_SCALE_MIN 0x1p-24f
+#define VAE_LOSS_SCALE_MAX 0x1p24f
 
 #define VAE_STEP_IN_WORDS (sizeof(vae_step_in) / 4)
 #define VAE_STEP_OUT_WORDS (sizeof(vae_step_out) / 4)
+#define VAE_LOSS_SCALER_WORDS (sizeof(vae_loss_scaler) / 4)
 
 #endif

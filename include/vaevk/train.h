@@ -50,14 +50,22 @@ typedef struct {
     uint64_t seed;
     float lr;
     int flip;
+    vae_precision precision;        /* every program's products */
 } vae_trainer;
 
+/* Mixed precision needs a backend with mixed products (backend.h); its
+ * loss scale starts at VAE_LOSS_SCALE_INITIAL, fp32's stays 1. */
 int vae_trainer_init(vae_trainer *t, vae_backend *be, const vae_config *cfg, int batch,
-                     uint64_t seed, float lr, int flip);
+                     uint64_t seed, float lr, int flip, vae_precision precision);
 /* Parameters, and optionally Adam's moments (NULL = zeros), from host memory
  * laid out by t->lay.table. */
 int vae_trainer_set_state(vae_trainer *t, const float *params, const float *m, const float *v);
 int vae_trainer_get_state(vae_trainer *t, float *params, float *m, float *v);
+/* The loss scaler between steps (for checkpoints); nothing in flight. A
+ * scale that is not a power of two in [2^-24, 2^24] (mixed), or not 1
+ * with no skipped steps (fp32), is refused. */
+int vae_trainer_set_loss_scaler(vae_trainer *t, const vae_loss_scaler *s);
+int vae_trainer_get_loss_scaler(vae_trainer *t, vae_loss_scaler *s);
 /* One step on pixels (B,64,64,3) uint8; `step` is the 0-based step number
  * (Adam's t is step+1). Fills out with the loss terms of this batch. */
 int vae_trainer_step(vae_trainer *t, const uint8_t *pixels, long step, float beta,
@@ -72,8 +80,9 @@ int vae_trainer_collect(vae_trainer *t, vae_step_out *out);
 /* The dataset on the device: room for `images` images in the DATA arena,
  * and the training step recorded to gather each batch there by index
  * (input_gather: the same conversion and flips as from pixels, so the same
- * bits). It makes the arenas anew, so call it before set_state and before
- * anything is submitted. 0 when they are held; 1 when they do not fit
+ * bits). It makes the arenas anew (the loss scaler back at its start), so
+ * call it before set_state, set_loss_scaler and any submit. 0 when they
+ * are held; 1 when they do not fit
  * (why says which limit: 32-bit offsets, one allocation, the bindings,
  * VAEVK_RESIDENT_MAX_MB, or a failed allocation), the trainer then
  * unchanged and batches still taken as pixels; -1 on failure. */

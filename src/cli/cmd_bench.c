@@ -25,7 +25,7 @@ static int run(const bench_options *b, vae_backend *be, const vae_device *dev, c
     uint8_t *pixels = malloc((size_t)b->batch * image);
     float *params = NULL;
     int status = 1;
-    if (!pixels || vae_trainer_init(&t, be, cfg, b->batch, 1, 1e-3f, 1) != 0) {
+    if (!pixels || vae_trainer_init(&t, be, cfg, b->batch, 1, 1e-3f, 1, VAE_PRECISION_FP32) != 0) {
         fprintf(stderr, "vae-vk bench: %s\n", pixels ? be->error : "out of memory");
         goto done;
     }

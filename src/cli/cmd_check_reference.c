@@ -170,6 +170,7 @@ static int run_reference(reference *r, vae_backend *be, verdict *v) {
     adam_step_scalars(r->lr, VAE_ADAM_BETA1, VAE_ADAM_BETA2, r->adam_step, &in.adam_step_size,
                       &in.adam_inv_sqrt_bc2);
     vae_step_options opts = {.from_pixels = 0, .eps_from_rng = 0, .adam = 1};
+    const vae_loss_scaler unscaled = {.scale = 1.0f};
     if (vae_build_train_step(&prog, &lay, &opts) != 0) {
         fprintf(stderr, "vae-vk check-reference: out of memory\n");
         goto done;
@@ -178,7 +179,8 @@ static int run_reference(reference *r, vae_backend *be, verdict *v) {
     if (be->vt->alloc_arenas(be, lay.arena_words) || be->vt->write(be, lay.params_all, params) ||
         be->vt->write(be, lay.adam_m, m) || be->vt->write(be, lay.adam_v, vv) ||
         be->vt->write(be, lay.x, x) || be->vt->write(be, lay.eps, eps) ||
-        be->vt->write(be, lay.step_in, &in) || vae_backend_run_program(be, &prog) ||
+        be->vt->write(be, lay.step_in, &in) || be->vt->write(be, lay.loss_scaler, &unscaled) ||
+        vae_backend_run_program(be, &prog) ||
         be->vt->read(be, lay.step_out, &out) || be->vt->read(be, lay.grads_all, params) ||
         be->vt->read(be, lay.adam_m, m) || be->vt->read(be, lay.adam_v, vv)) {
         fprintf(stderr, "vae-vk check-reference: %s\n", be->error);

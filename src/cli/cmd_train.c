@@ -508,7 +508,7 @@ int train_request_run(const train_request *q) {
     /* a bad --device or batch removes the run directory it made (run_dir_release) */
     if (prepare_state(&r, &dir) != 0 || !(be = open_device(&r, dir)))
         goto fail;
-    if (vae_trainer_init(&r.trainer, be, &r.o.model, r.o.batch, r.o.seed, r.o.lr, r.o.flip) != 0) {
+    if (vae_trainer_init(&r.trainer, be, &r.o.model, r.o.batch, r.o.seed, r.o.lr, r.o.flip, VAE_PRECISION_FP32) != 0) {
         fprintf(stderr, "vae-vk train: %s\n", be->error);
         goto fail;
     }

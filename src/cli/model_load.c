@@ -20,7 +20,7 @@ int model_load(loaded_model *m, const char *cmd, const char *checkpoint, const c
     if (!(m->be = cli_open_backend(cmd, device, quiet)))
         return -1;
     const vae_train_options *o = &m->ck.options;
-    if (vae_trainer_init(&m->trainer, m->be, &o->model, batch, o->seed, o->lr, 0) != 0 ||
+    if (vae_trainer_init(&m->trainer, m->be, &o->model, batch, o->seed, o->lr, 0, VAE_PRECISION_FP32) != 0 ||
         vae_trainer_set_state(&m->trainer, m->ck.params, NULL, NULL) != 0) {
         fprintf(stderr, "vae-vk %s: %s\n", cmd, m->be->error);
         return -1;

@@ -1,5 +1,20 @@
 #include "vaevk/backend.h"
 
+#include <stdio.h>
+
+int vae_backend_check_precision(vae_backend *be, const vae_program *prog) {
+    if (be->mixed != VAE_MIXED_NONE)
+        return 0;
+    for (int i = 0; i < prog->count; i++)
+        if (prog->ops[i].precision == VAE_PRECISION_MIXED) {
+            snprintf(be->error, sizeof be->error, "%s computes in fp32 only, and op %d (%s) is a "
+                     "mixed-precision product (--precision fp32 runs here)", be->name, i,
+                     vae_op_name(prog->ops[i].kind));
+            return -1;
+        }
+    return 0;
+}
+
 int vae_backend_run(vae_backend *be, vae_recording *rec) {
     if (be->vt->submit(be, rec) != 0)
         return -1;

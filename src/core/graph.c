@@ -155,6 +155,7 @@ static void backward_decoder(vae_program *p, int *st, const vae_layout *lay) {
     const int last = VAE_LEVELS - 1;
     vae_op op = make(VAE_OP_MSE_BWD);
     op.t[0] = lay->d_dec_act[last]; op.t[1] = lay->dec_act[last]; op.t[2] = lay->x;
+    op.t[3] = lay->loss_scaler;
     op.d[0] = B; op.d[1] = N;
     emit(p, st, &op);
     for (int l = last; l >= 0; l--) {
@@ -189,7 +190,7 @@ static void backward_latent(vae_program *p, int *st, const vae_layout *lay) {
     emit(p, st, &op);
     op = make(VAE_OP_KL_BWD);
     op.t[0] = lay->d_mu; op.t[1] = lay->d_log_var; op.t[2] = lay->mu; op.t[3] = lay->log_var;
-    op.t[4] = lay->step_in;
+    op.t[4] = lay->step_in; op.t[5] = lay->loss_scaler;
     op.d[0] = B; op.d[1] = L;
     emit(p, st, &op);
 }
@@ -222,10 +223,28 @@ static void backward_encoder(vae_program *p, int *st, const vae_layout *lay) {
     }
 }
 
+/* Mixed precision: whether the gradients hold an inf or NaN, before Adam
+ * (which then leaves everything as it was). */
+static void loss_scale_check(vae_program *p, int *st, const vae_layout *lay) {
+    vae_op op = make(VAE_OP_LOSS_SCALE_CHECK);
+    op.t[0] = lay->loss_scaler; op.t[1] = lay->grads_all;
+    op.d[0] = (int32_t)lay->grads_all.count;
+    emit(p, st, &op);
+}
+
+/* After Adam: the next step's S, and this one's in step_out. */
+static void loss_scale_update(vae_program *p, int *st, const vae_layout *lay) {
+    vae_op op = make(VAE_OP_LOSS_SCALE_UPDATE);
+    op.t[0] = lay->loss_scaler; op.t[1] = lay->step_out;
+    op.d[0] = VAE_LOSS_SCALE_INTERVAL;
+    emit(p, st, &op);
+}
+
 static void adam(vae_program *p, int *st, const vae_layout *lay) {
     vae_op op = make(VAE_OP_ADAM);
     op.t[0] = lay->params_all; op.t[1] = lay->grads_all;
     op.t[2] = lay->adam_m; op.t[3] = lay->adam_v; op.t[4] = lay->step_in;
+    op.t[5] = lay->loss_scaler;
     op.d[0] = (int32_t)lay->params_all.count;
     op.f[0] = (float)(1.0 - VAE_ADAM_BETA1); op.f[1] = (float)(1.0 - VAE_ADAM_BETA2);
     op.f[2] = VAE_ADAM_EPS;
@@ -241,8 +260,13 @@ int vae_build_train_step(vae_program *p, const vae_layout *lay, const vae_step_o
     backward_decoder(p, &st, lay);
     backward_latent(p, &st, lay);
     backward_encoder(p, &st, lay);
+    if (opts->adam && opts->precision == VAE_PRECISION_MIXED)
+        loss_scale_check(p, &st, lay);
     if (opts->adam)
         adam(p, &st, lay);
+    if (opts->adam && opts->precision == VAE_PRECISION_MIXED)
+        loss_scale_update(p, &st, lay);
+    vae_program_set_precision(p, opts->precision);
     return st;
 }
 

@@ -12,6 +12,7 @@ static int record_once(vae_trainer *t, vae_recording **rec, int encode) {
         return 0;
     vae_program prog = {0};
     int status = encode ? vae_build_encode(&prog, &t->lay, 1) : vae_build_decode(&prog, &t->lay);
+    vae_program_set_precision(&prog, t->precision);
     if (status == 0)
         status = t->be->vt->record(t->be, &prog, rec);
     else
@@ -81,6 +82,7 @@ static int record_eval(vae_trainer *t) {
         return 0;
     vae_program prog = {0};
     int status = vae_build_eval(&prog, &t->lay);
+    vae_program_set_precision(&prog, t->precision);
     if (status == 0)
         status = t->be->vt->record(t->be, &prog, &t->eval);
     else
@@ -120,10 +122,8 @@ int vae_trainer_evaluate(vae_trainer *t, const uint8_t *pixels, int n_valid, flo
             sse += terms[i];
             kl += terms[n_valid + i];
         }
-        out->recon = (float)(sse / n_valid);
-        out->kl = (float)(kl / n_valid);
-        out->loss = (float)(sse / n_valid + (double)beta * kl / n_valid);
-        out->reserved = 0;
+        *out = (vae_step_out){.recon = (float)(sse / n_valid), .kl = (float)(kl / n_valid),
+                              .loss = (float)(sse / n_valid + (double)beta * kl / n_valid)};
     }
     free(batch);
     free(terms);

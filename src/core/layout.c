@@ -45,6 +45,7 @@ void vae_layout_init(vae_layout *lay, const vae_config *cfg, int batch) {
         lay->slot_pixels[s] = take(&c, VAE_ARENA_IO, B * S * S * VAE_IMAGE_CHANNELS / 4);
         lay->slot_indices[s] = take(&c, VAE_ARENA_IO, B);
     }
+    lay->loss_scaler = take(&c, VAE_ARENA_IO, VAE_LOSS_SCALER_WORDS);
     lay->step_in = lay->slot_step_in[0];
     lay->step_out = lay->slot_step_out[0];
     lay->pixels = lay->slot_pixels[0];

@@ -36,13 +36,16 @@ static const vae_op_info info[VAE_OP_COUNT] = {
     [VAE_OP_REPARAM_FWD] = EACH("reparameterize_forward", "n", 4, 1, 1, 0),
     [VAE_OP_REPARAM_BWD] = EACH("reparameterize_backward", "n", 5, 1, 3, 0),
     [VAE_OP_KL_FWD] = SUM("kl_forward", "B L", 3, 2),
-    [VAE_OP_KL_BWD] = EACH("kl_backward", "B L", 5, 2, 3, 0),
+    [VAE_OP_KL_BWD] = EACH("kl_backward", "B L", 6, 2, 3, 0),
     [VAE_OP_MSE_FWD] = SUM("mse_forward", "B N", 3, 2),
-    [VAE_OP_MSE_BWD] = EACH("mse_backward", "B N", 3, 2, 1, 0),
+    [VAE_OP_MSE_BWD] = EACH("mse_backward", "B N", 4, 2, 1, 0),
     [VAE_OP_LOSS_REDUCE] = SUM("loss_reduce", "B", 4, 1),
-    [VAE_OP_ADAM] = EACH("adam", "n", 5, 1, 1 | 4 | 8, 0),
+    [VAE_OP_ADAM] = EACH("adam", "n", 6, 1, 1 | 4 | 8, 0),
     /* a reduction of N·L terms per point, not a layer's product; exp and log make it inexact */
     [VAE_OP_AGGREGATE_LOG_DENSITY] = SUM("aggregate_log_density", "S N L", 4, 3),
+    /* n independent tests, any of which may set the one flag */
+    [VAE_OP_LOSS_SCALE_CHECK] = EACH("loss_scale_check", "n", 2, 1, 1, 1),
+    [VAE_OP_LOSS_SCALE_UPDATE] = EACH("loss_scale_update", "interval", 2, 1, 1 | 2, 1),
     /* d[3], first, is an image number and may be 0 */
     [VAE_OP_INPUT_GATHER] = EACH("input_gather", "B S N first", 4, 3, 1, 1),
 };
@@ -118,7 +121,7 @@ static void linear_size(const vae_op_info *i, const uint64_t *d, uint64_t w[VAE_
 /* Everything else: element-wise ops over n values, per-image sums. */
 static void other_size(vae_op_kind k, const uint64_t *d, uint64_t w[VAE_OP_MAX_TENSORS],
                        uint64_t *work, uint64_t *terms) {
-    const uint64_t S = VAE_STEP_IN_WORDS, n = d[0], bn = d[0] * d[1];
+    const uint64_t S = VAE_STEP_IN_WORDS, n = d[0], bn = d[0] * d[1], LS = VAE_LOSS_SCALER_WORDS;
     switch (k) {
     case VAE_OP_INPUT_CONVERT: {
         uint64_t x = d[0] * 3 * d[1] * d[1]; /* and as many pixel bytes, 4 per word */
@@ -139,16 +142,18 @@ static void other_size(vae_op_kind k, const uint64_t *d, uint64_t w[VAE_OP_MAX_T
     case VAE_OP_REPARAM_FWD: set5(w, n, n, n, n, 0); break;
     case VAE_OP_REPARAM_BWD: set5(w, n, n, n, n, n); break;
     case VAE_OP_KL_FWD: case VAE_OP_MSE_FWD: set5(w, d[0], bn, bn, 0, 0); *terms = d[1]; break;
-    case VAE_OP_KL_BWD: set5(w, bn, bn, bn, bn, S); break;
-    case VAE_OP_MSE_BWD: set5(w, bn, bn, bn, 0, 0); break;
+    case VAE_OP_KL_BWD: set5(w, bn, bn, bn, bn, S); w[5] = LS; break;
+    case VAE_OP_MSE_BWD: set5(w, bn, bn, bn, LS, 0); break;
     case VAE_OP_LOSS_REDUCE: set5(w, 3, d[0], d[0], S, 0); *terms = d[0]; break; /* loss, recon, kl */
     case VAE_OP_AGGREGATE_LOG_DENSITY:
         set5(w, d[0], d[0] * d[2], d[1] * d[2], d[1] * d[2], 0);
         *terms = d[1] * d[2];
         break;
-    default: set5(w, n, n, n, n, S); break; /* VAE_OP_ADAM */
+    case VAE_OP_LOSS_SCALE_CHECK: set5(w, LS, n, 0, 0, 0); break;
+    case VAE_OP_LOSS_SCALE_UPDATE: set5(w, LS, VAE_STEP_OUT_WORDS, 0, 0, 0); break;
+    default: set5(w, n, n, n, n, S); w[5] = LS; break; /* VAE_OP_ADAM */
     }
-    *work = k == VAE_OP_LOSS_REDUCE ? 1 : w[0];
+    *work = k == VAE_OP_LOSS_SCALE_CHECK ? n : k == VAE_OP_LOSS_REDUCE || k == VAE_OP_LOSS_SCALE_UPDATE ? 1 : w[0];
 }
 
 int vae_op_size_of(const vae_op *op, vae_op_size *size, char *err, size_t errlen) {
@@ -157,7 +162,7 @@ int vae_op_size_of(const vae_op *op, vae_op_size *size, char *err, size_t errlen
         snprintf(err, errlen, "unknown op kind %d", (int)op->kind);
         return -1;
     }
-    uint64_t d[VAE_OP_MAX_DIMS] = {0}, w[VAE_OP_MAX_TENSORS], work = 0, terms = 0;
+    uint64_t d[VAE_OP_MAX_DIMS] = {0}, w[VAE_OP_MAX_TENSORS] = {0}, work = 0, terms = 0;
     for (int k = 0; k < i->sizes; k++) {
         if (op->d[k] <= 0) {
             snprintf(err, errlen, "%s: size d[%d] = %d must be positive", i->name, k, (int)op->d[k]);

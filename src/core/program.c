@@ -22,6 +22,16 @@ void vae_program_free(vae_program *p) {
     p->count = p->capacity = 0;
 }
 
+void vae_program_set_precision(vae_program *p, vae_precision precision) {
+    for (int i = 0; i < p->count; i++)
+        if (vae_op_info_of(p->ops[i].kind)->family == VAE_FAMILY_PRODUCT)
+            p->ops[i].precision = precision;
+}
+
+const char *vae_precision_name(vae_precision precision) {
+    return precision == VAE_PRECISION_MIXED ? "mixed" : "fp32";
+}
+
 int vae_program_check(const vae_program *p, const uint32_t words[VAE_ARENA_COUNT], char *err,
                       size_t errlen) {
     for (int i = 0; i < p->count; i++) {
@@ -30,6 +40,12 @@ int vae_program_check(const vae_program *p, const uint32_t words[VAE_ARENA_COUNT
         char why[384];
         if (vae_op_size_of(op, &size, why, sizeof why) != 0) {
             snprintf(err, errlen, "op %d: %s", i, why);
+            return -1;
+        }
+        if (op->precision != VAE_PRECISION_FP32 &&
+            (op->precision != VAE_PRECISION_MIXED || vae_op_info_of(op->kind)->family != VAE_FAMILY_PRODUCT)) {
+            snprintf(err, errlen, "op %d (%s): precision %d, but only products have a precision "
+                     "(fp32 or mixed)", i, vae_op_name(op->kind), (int)op->precision);
             return -1;
         }
         for (int k = 0; k < vae_op_tensor_count(op->kind); k++) {

@@ -12,7 +12,8 @@ typedef struct {
     vae_op_kind kind;
     int32_t d[VAE_OP_MAX_DIMS];
     float f[3];
-    int specials;     /* NaN and ±Inf among the float inputs */
+    int specials;     /* NaN and ±Inf among the float inputs (2: and the loss scaler's found set) */
+    vae_precision precision; /* products: mixed cases run where the backend has it */
 } selftest_case;
 
 extern const selftest_case selftest_cases[];

@@ -89,7 +89,7 @@ static int start(run_state *s, vae_backend *be[2], const vae_selftest_train_opti
                  size_t errlen) {
     for (int b = 0; b < 2; b++) {
         s->started[b] = 1;
-        int status = vae_trainer_init(&s->t[b], be[b], &o->cfg, o->batch, o->seed, o->lr, 1);
+        int status = vae_trainer_init(&s->t[b], be[b], &o->cfg, o->batch, o->seed, o->lr, 1, VAE_PRECISION_FP32);
         if (status == 0 && b == 0)
             vae_params_init(s->init, &s->t[0].lay.table, o->seed);
         if (status != 0 || vae_trainer_set_state(&s->t[b], s->init, NULL, NULL) != 0) {

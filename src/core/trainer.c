@@ -1,5 +1,6 @@
 /* One training step on a backend: the recorded program replayed with new
  * pixels and per-step scalars. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,11 +89,20 @@ static int check_batch_fits(vae_backend *be, const vae_config *cfg, int batch) {
     return -1;
 }
 
+/* The arenas in these sizes, zero-filled, and the loss scaler at its
+ * start (1 in fp32, VAE_LOSS_SCALE_INITIAL in mixed precision). */
+static int make_arenas(vae_trainer *t, const uint32_t words[VAE_ARENA_COUNT]) {
+    vae_loss_scaler scaler = {.scale = t->precision == VAE_PRECISION_MIXED ? VAE_LOSS_SCALE_INITIAL : 1.0f};
+    if (t->be->vt->alloc_arenas(t->be, words) != 0)
+        return -1;
+    return vae_trainer_set_loss_scaler(t, &scaler);
+}
+
 /* The training step, recorded once per IO slot: from the slot's pixels,
  * or gathered by the slot's indices when the trainer holds its data. */
 static int record_steps(vae_trainer *t) {
     vae_backend *be = t->be;
-    vae_step_options opts = {.from_pixels = 1, .eps_from_rng = 1, .adam = 1,
+    vae_step_options opts = {.from_pixels = 1, .eps_from_rng = 1, .adam = 1, .precision = t->precision,
                              .gather = t->resident.images ? &t->resident : NULL};
     for (int s = 0; s < VAE_IO_SLOTS; s++) {
         vae_layout slot = t->lay; /* the same tensors but this slot's IO */
@@ -115,14 +125,15 @@ static int record_steps(vae_trainer *t) {
 }
 
 int vae_trainer_init(vae_trainer *t, vae_backend *be, const vae_config *cfg, int batch,
-                     uint64_t seed, float lr, int flip) {
+                     uint64_t seed, float lr, int flip, vae_precision precision) {
     memset(t, 0, sizeof *t);
     t->be = be;
     t->seed = seed;
     t->lr = lr;
     t->flip = flip;
+    t->precision = precision;
     vae_layout_init(&t->lay, cfg, batch);
-    if (check_batch_fits(be, cfg, batch) != 0 || be->vt->alloc_arenas(be, t->lay.arena_words) != 0)
+    if (check_batch_fits(be, cfg, batch) != 0 || make_arenas(t, t->lay.arena_words) != 0)
         return -1;
     return record_steps(t);
 }
@@ -153,6 +164,26 @@ int vae_trainer_get_state(vae_trainer *t, float *params, float *m, float *v) {
     if (v && t->be->vt->read(t->be, l->adam_v, v) != 0)
         return -1;
     return 0;
+}
+
+int vae_trainer_set_loss_scaler(vae_trainer *t, const vae_loss_scaler *s) {
+    vae_backend *be = t->be;
+    float scale = s->scale;
+    int power_of_two = scale > 0 && frexpf(scale, &(int){0}) == 0.5f;
+    if (t->precision == VAE_PRECISION_FP32 ? scale != 1.0f || s->clean || s->skipped
+                                           : !power_of_two || scale < VAE_LOSS_SCALE_MIN || scale > VAE_LOSS_SCALE_MAX) {
+        snprintf(be->error, sizeof be->error, "loss scale %g is not %s", (double)scale,
+                 t->precision == VAE_PRECISION_FP32 ? "1 with no skipped steps, as fp32 runs keep it"
+                                                    : "a power of two in [2^-24, 2^24]");
+        return -1;
+    }
+    vae_loss_scaler w = *s;
+    w.found = 0;
+    return be->vt->write(be, t->lay.loss_scaler, &w);
+}
+
+int vae_trainer_get_loss_scaler(vae_trainer *t, vae_loss_scaler *s) {
+    return t->be->vt->read(t->be, t->lay.loss_scaler, s);
 }
 
 /* The next free slot, with this step's scalars written to it; -1 when
@@ -250,12 +281,12 @@ int vae_trainer_hold_data(vae_trainer *t, long images, char *why, size_t whylen)
     uint32_t words[VAE_ARENA_COUNT];
     memcpy(words, t->lay.arena_words, sizeof words);
     words[VAE_ARENA_DATA] = (uint32_t)(bytes / 4);
-    if (be->vt->alloc_arenas(be, words) == 0) {
+    if (make_arenas(t, words) == 0) {
         t->resident = r;
         return record_steps(t) == 0 ? 0 : -1;
     }
     snprintf(why, whylen, "%s", be->error); /* too large for the device's memory after all */
-    return be->vt->alloc_arenas(be, t->lay.arena_words) == 0 && record_steps(t) == 0 ? 1 : -1;
+    return make_arenas(t, t->lay.arena_words) == 0 && record_steps(t) == 0 ? 1 : -1;
 }
 
 int vae_trainer_upload_data(vae_trainer *t, long first, long n, const uint8_t *images) {

@@ -53,7 +53,7 @@ void loss_reduce_f64(double out[3], const double *sse, const double *kl_per_imag
 
 void adam_update_f64(double *p, const double *g, double *m, double *v, int n,
                      double one_minus_b1, double one_minus_b2, double eps, double step_size,
-                     double inv_sqrt_bc2);
+                     double inv_sqrt_bc2, double grad_inv_scale);
 void adam_step_scalars_f64(double lr, double b1, double b2, long step,
                            double *step_size, double *inv_sqrt_bc2);
 
@@ -63,5 +63,7 @@ void aggregate_log_density_f64(double *out, const double *z, const double *mu,
 void input_convert_f64(double *x, const uint8_t *pixels, const uint8_t *flip, int B, int S);
 void input_gather_f64(double *x, const uint8_t *images, const uint32_t *indices, const uint8_t *flip,
                       int B, int S, int N, uint32_t first);
+
+void loss_scale_check_f64(vae_loss_scaler *s, const double *g, int n);
 
 #endif

@@ -1,10 +1,12 @@
 /* The reference backend: arenas are plain memory and a recording is the
  * program itself, interpreted op by op with the functions of vaevk/ops.h. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vaevk/backend.h"
+#include "vaevk/half.h"
 #include "vaevk/ops.h"
 #include "vaevk/rng.h"
 #include "cpu/ops_f64.h"
@@ -110,7 +112,8 @@ int vae_reference_read_f64(vae_backend *be, vae_tensor t, double *dst) {
 }
 
 static int reference_record(vae_backend *be, const vae_program *prog, vae_recording **out) {
-    if (vae_program_check(prog, ref(be)->words, be->error, sizeof be->error) != 0)
+    if (vae_program_check(prog, ref(be)->words, be->error, sizeof be->error) != 0 ||
+        vae_backend_check_precision(be, prog) != 0)
         return -1;
     vae_recording *rec = calloc(1, sizeof *rec);
     if (!rec)
@@ -150,6 +153,8 @@ static uint8_t *flips(const vae_step_in *s, int B) {
         T *t0 = AT(op->t[0]), *t1 = AT(op->t[1]), *t2 = AT(op->t[2]);                \
         T *t3 = AT(op->t[3]), *t4 = AT(op->t[4]);                                        \
         const vae_step_in *s;                                                                    \
+        vae_loss_scaler *ls = AT(op->t[0]);                                                      \
+        const vae_loss_scaler *scaler = AT(op->t[5]);                                            \
         uint8_t *flip;                                                                           \
         T sums[3];                                                                               \
         switch (op->kind) {                                                                      \
@@ -193,10 +198,16 @@ static uint8_t *flips(const vae_step_in *s, int B) {
         case VAE_OP_KL_FWD: kl_forward##SFX(t0, t1, t2, d[0], d[1]); break;                     \
         case VAE_OP_KL_BWD:                                                                      \
             s = AT(op->t[4]);                                                                \
-            kl_backward_accumulate##SFX(t0, t1, t2, t3, d[0], d[1], s->beta);                    \
+            /* S·beta: exact, S a power of two */                                              \
+            kl_backward_accumulate##SFX(t0, t1, t2, t3, d[0], d[1], scaler->scale * s->beta);    \
             break;                                                                               \
         case VAE_OP_MSE_FWD: mse_forward##SFX(t0, t1, t2, d[0], d[1]); break;                   \
-        case VAE_OP_MSE_BWD: mse_backward##SFX(t0, t1, t2, d[0], d[1]); break;                  \
+        case VAE_OP_MSE_BWD:                                                                     \
+            mse_backward##SFX(t0, t1, t2, d[0], d[1]);                                           \
+            scaler = AT(op->t[3]);                                                               \
+            for (size_t i = 0; i < (size_t)d[0] * (size_t)d[1]; i++)                             \
+                t0[i] *= (T)scaler->scale; /* exact */                                           \
+            break;                                                                               \
         case VAE_OP_LOSS_REDUCE: /* step_out is always float words */                           \
             s = AT(op->t[3]);                                                                \
             loss_reduce##SFX(sums, t1, t2, d[0], s->beta);                                       \
@@ -205,9 +216,12 @@ static uint8_t *flips(const vae_step_in *s, int B) {
             break;                                                                               \
         case VAE_OP_ADAM:                                                                        \
             s = AT(op->t[4]);                                                                \
-            adam_update##SFX(t0, t1, t2, t3, d[0], op->f[0], op->f[1], op->f[2],                 \
-                             s->adam_step_size, s->adam_inv_sqrt_bc2);                           \
+            if (!scaler->found)                                                                  \
+                adam_update##SFX(t0, t1, t2, t3, d[0], op->f[0], op->f[1], op->f[2],             \
+                                 s->adam_step_size, s->adam_inv_sqrt_bc2, 1 / (T)scaler->scale); \
             break;                                                                               \
+        case VAE_OP_LOSS_SCALE_CHECK: loss_scale_check##SFX(ls, t1, d[0]); break;               \
+        case VAE_OP_LOSS_SCALE_UPDATE: loss_scale_update(ls, AT(op->t[1]), d[0]); break;        \
         case VAE_OP_AGGREGATE_LOG_DENSITY:                                                       \
             aggregate_log_density##SFX(t0, t1, t2, t3, d[0], d[1], d[2]);                        \
             break;                                                                               \
@@ -215,11 +229,51 @@ static uint8_t *flips(const vae_step_in *s, int B) {
         }                                                                                        \
     } while (0)
 
-void vae_reference_run_op(const vae_op *op, void *const arena[VAE_ARENA_COUNT]) {
+static void run_op_fp32(const vae_op *op, void *const arena[VAE_ARENA_COUNT]) {
     const int32_t *d = op->d;
 #define AT(t) ((void *)((float *)arena[(t).arena] + (t).offset))
     RUN_OP(float, );
 #undef AT
+}
+
+/* A mixed product: both operands (t[1], t[2]) rounded to binary16 in
+ * place, the fp32 op run on them (its sums are in double), the operands
+ * put back. The output and an accumulated old value are not rounded. */
+static void run_mixed_product(const vae_op *op, void *const arena[VAE_ARENA_COUNT]) {
+    vae_op_size size;
+    char why[256];
+    if (vae_op_size_of(op, &size, why, sizeof why) != 0)
+        return; /* vae_program_check refused it when it was recorded */
+    float *operand[2], *kept[2];
+    for (int k = 0; k < 2; k++) {
+        operand[k] = (float *)arena[op->t[k + 1].arena] + op->t[k + 1].offset;
+        kept[k] = malloc((size_t)size.words[k + 1] * sizeof(float));
+        if (kept[k])
+            memcpy(kept[k], operand[k], (size_t)size.words[k + 1] * sizeof(float));
+    }
+    if (!kept[0] || !kept[1]) {
+        /* no memory for the copies: NaN outputs, which every comparison
+         * reports, rather than fp32 results passed off as mixed */
+        float *out = (float *)arena[op->t[0].arena] + op->t[0].offset;
+        for (uint32_t i = 0; i < size.words[0]; i++)
+            out[i] = NAN;
+    } else {
+        for (int k = 0; k < 2; k++)
+            for (uint32_t i = 0; i < size.words[k + 1]; i++)
+                operand[k][i] = vae_round_f16(operand[k][i]);
+        run_op_fp32(op, arena);
+        for (int k = 1; k >= 0; k--) /* the first operand last, in case both are one tensor */
+            memcpy(operand[k], kept[k], (size_t)size.words[k + 1] * sizeof(float));
+    }
+    free(kept[0]);
+    free(kept[1]);
+}
+
+void vae_reference_run_op(const vae_op *op, void *const arena[VAE_ARENA_COUNT]) {
+    if (op->precision == VAE_PRECISION_MIXED)
+        run_mixed_product(op, arena);
+    else
+        run_op_fp32(op, arena);
 }
 
 void vae_reference_run_op_f64(const vae_op *op, void *const arena[VAE_ARENA_COUNT]) {
@@ -275,6 +329,8 @@ static vae_backend *create(int f64) {
     c->base.vt = &reference_vtable;
     c->base.is_cpu = 1;
     c->f64 = f64;
+    /* the double twins are for gradient checks of the model as written */
+    c->base.mixed = f64 ? VAE_MIXED_NONE : VAE_MIXED_EMULATED;
     snprintf(c->base.name, sizeof c->base.name, f64 ? "reference (plain C, float64)" : "reference (plain C)");
     return &c->base;
 }

@@ -58,7 +58,8 @@ static int fast_read(vae_backend *be, vae_tensor t, void *dst) {
 
 static int fast_record(vae_backend *be, const vae_program *prog, vae_recording **out) {
     fast_backend *f = fast(be);
-    if (vae_program_check(prog, f->words, be->error, sizeof be->error) != 0)
+    if (vae_program_check(prog, f->words, be->error, sizeof be->error) != 0 ||
+        vae_backend_check_precision(be, prog) != 0)
         return -1;
     vae_recording *rec = calloc(1, sizeof *rec);
     if (!rec || !(rec->step = calloc((size_t)(prog->count ? prog->count : 1), sizeof *rec->step))) {

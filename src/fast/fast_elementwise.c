@@ -30,6 +30,7 @@ typedef struct {
 
 #define T(k) ((float *)fast_at(c->f, c->s->op.t[k]))
 #define STEP_IN(k) ((const vae_step_in *)fast_at(c->f, c->s->op.t[k]))
+#define LOSS_SCALER(k) ((const vae_loss_scaler *)fast_at(c->f, c->s->op.t[k]))
 #define F(k) (c->s->op.f[k])
 #define D(k) (c->s->op.d[k])
 
@@ -203,7 +204,8 @@ ELEMENTWISE(reparameterize_backward, D(0), 2048)
 RANGE(kl_backward) {
     CTX;
     float *dmu = T(0), *dlog_var = T(1);
-    const float *mu = T(2), *log_var = T(3), beta = STEP_IN(4)->beta;
+    const float *mu = T(2), *log_var = T(3);
+    const float beta = LOSS_SCALER(5)->scale * STEP_IN(4)->beta; /* exact: S is a power of two */
     const int B = D(0);
     for (int64_t i = i0; i < i1; i++) {
         float e = (float)exp((double)log_var[i]);
@@ -216,10 +218,10 @@ ELEMENTWISE(kl_backward, (int64_t)D(0) * D(1), 2048)
 WIDE RANGE(mse_backward) {
     CTX;
     float *dxhat = T(0);
-    const float *xhat = T(1), *x = T(2);
+    const float *xhat = T(1), *x = T(2), scale = LOSS_SCALER(3)->scale;
     const int B = D(0);
     for (int64_t i = i0; i < i1; i++)
-        dxhat[i] = 2.0f * (xhat[i] - x[i]) / (float)B;
+        dxhat[i] = 2.0f * (xhat[i] - x[i]) / (float)B * scale;
 }
 ELEMENTWISE(mse_backward, (int64_t)D(0) * D(1), GRAIN)
 
@@ -231,9 +233,14 @@ WIDE RANGE(adam) {
     const float one_minus_b1 = F(0), one_minus_b2 = F(1), eps = F(2);
     const float b1 = 1 - one_minus_b1, b2 = 1 - one_minus_b2;
     const float step_size = in->adam_step_size, inv_sqrt_bc2 = in->adam_inv_sqrt_bc2;
+    const vae_loss_scaler *scaler = LOSS_SCALER(5);
+    const float inv_scale = 1.0f / scaler->scale;
+    if (scaler->found) /* an inf or NaN gradient: the step changes nothing */
+        return;
     for (int64_t i = i0; i < i1; i++) {
-        m[i] = b1 * m[i] + one_minus_b1 * g[i];
-        v[i] = b2 * v[i] + one_minus_b2 * (g[i] * g[i]);
+        const float gi = g[i] * inv_scale;
+        m[i] = b1 * m[i] + one_minus_b1 * gi;
+        v[i] = b2 * v[i] + one_minus_b2 * (gi * gi);
         float denom = sqrtf(v[i]) * inv_sqrt_bc2 + eps;
         p[i] = p[i] - step_size * m[i] / denom;
     }

@@ -39,6 +39,8 @@ static const vk_kernel kernels[VAE_OP_COUNT] = {
     [VAE_OP_LOSS_REDUCE] = GROUPS(),
     [VAE_OP_ADAM] = ITEMS(),
     [VAE_OP_AGGREGATE_LOG_DENSITY] = PLANNED(), /* src/vk/vk_plan_aggregate.c */
+    [VAE_OP_LOSS_SCALE_CHECK] = ITEMS(),
+    [VAE_OP_LOSS_SCALE_UPDATE] = ITEMS(),
     [VAE_OP_INPUT_GATHER] = ITEMS(),
 };
 

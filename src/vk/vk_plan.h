@@ -11,7 +11,7 @@
 #include "vk/vk_gemm.h"
 #include "vk/vk_hazard.h"
 
-#define VK_MAX_BINDINGS 5
+#define VK_MAX_BINDINGS VAE_OP_MAX_TENSORS
 #define VK_STEPS_PER_OP 2
 
 typedef struct {

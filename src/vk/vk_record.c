@@ -200,6 +200,8 @@ static int build(vk_backend *b, const vae_program *prog, vae_recording *rec, vk_
 int vk_record(vae_backend *be, const vae_program *prog, vae_recording **out) {
     vk_backend *b = vkb(be);
     *out = NULL;
+    if (vae_backend_check_precision(be, prog) != 0)
+        return -1;
     vae_recording *rec = calloc(1, sizeof *rec);
     size_t max_steps = (size_t)(prog->count > 0 ? prog->count : 1) * VK_STEPS_PER_OP;
     vk_step *steps = calloc(max_steps, sizeof *steps);

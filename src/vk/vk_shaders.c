@@ -26,6 +26,8 @@
 #include "shaders/loss_reduce.h"
 #include "shaders/adam.h"
 #include "shaders/aggregate_log_density.h"
+#include "shaders/loss_scale_check.h"
+#include "shaders/loss_scale_update.h"
 #include "shaders/input_gather.h"
 
 #define SHADER(kind, name) [VAE_OP_##kind] = {#name, name##_spv, sizeof name##_spv}
@@ -50,6 +52,8 @@ const vk_shader vk_shaders[VAE_OP_COUNT] = {
     SHADER(LOSS_REDUCE, loss_reduce),
     SHADER(ADAM, adam),
     SHADER(AGGREGATE_LOG_DENSITY, aggregate_log_density),
+    SHADER(LOSS_SCALE_CHECK, loss_scale_check),
+    SHADER(LOSS_SCALE_UPDATE, loss_scale_update),
     SHADER(INPUT_GATHER, input_gather),
 };
 

@@ -198,7 +198,7 @@ static void test_model_continues(void) {
     model_result a = {0}, b = {0};
     vae_backend *be = vae_reference_backend_create();
     vae_trainer tr;
-    int rc = vae_trainer_init(&tr, be, &o.model, B, o.seed, o.lr, o.flip);
+    int rc = vae_trainer_init(&tr, be, &o.model, B, o.seed, o.lr, o.flip, VAE_PRECISION_FP32);
     float *p = arena(&tr.lay.table, o.seed, 0);
     float *m = test_alloc((size_t)tr.lay.table.total * 4), *v = test_alloc((size_t)tr.lay.table.total * 4);
     rc = rc || vae_trainer_set_state(&tr, p, NULL, NULL);
@@ -217,7 +217,7 @@ static void test_model_continues(void) {
     if (rc == 0 && vae_checkpoint_load(AT("trained.safetensors"), &ck, err, sizeof err) == 0) {
         be = vae_reference_backend_create();
         const vae_train_options *lo = &ck.options;
-        rc = vae_trainer_init(&tr, be, &lo->model, lo->batch, lo->seed, lo->lr, lo->flip) ||
+        rc = vae_trainer_init(&tr, be, &lo->model, lo->batch, lo->seed, lo->lr, lo->flip, VAE_PRECISION_FP32) ||
              vae_trainer_set_state(&tr, ck.params, ck.adam_m, ck.adam_v) ||
              decode_and_step(&tr, z, px, ck.progress.step, &b);
         CHECK(rc == 0, "loaded model: decode and step %ld: %s", ck.progress.step, rc ? be->error : "done");

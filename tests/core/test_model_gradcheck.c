@@ -77,7 +77,8 @@ static void setup(model *m, double **params) {
     vae_step_in in = {0};
     in.beta = BETA;
     if (m->be->vt->write(m->be, l->x, x) || m->be->vt->write(m->be, l->eps, eps) ||
-        m->be->vt->write(m->be, l->step_in, &in))
+        m->be->vt->write(m->be, l->step_in, &in) ||
+        m->be->vt->write(m->be, l->loss_scaler, &(vae_loss_scaler){.scale = 1.0f}))
         fail_backend(m);
     *params = malloc(l->table.total * sizeof(double));
     for (uint32_t i = 0; i < l->table.total; i++)

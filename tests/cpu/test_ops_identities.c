@@ -273,7 +273,7 @@ static int check_adam_one_step(void) {
     float p[6], m[6] = {0}, v[6] = {0}, ss, ib;
     for (int i = 0; i < 6; i++) p[i] = p0;
     adam_step_scalars(lr, 0.9, 0.999, 1, &ss, &ib);
-    adam_update(p, g, m, v, 6, 0.1f, 0.001f, eps, ss, ib);
+    adam_update(p, g, m, v, 6, 0.1f, 0.001f, eps, ss, ib, 1.0f);
     double worst = 0.0;
     for (int i = 0; i < 6; i++) {
         double want = p0 - lr * (g[i] > 0 ? 1.0 : -1.0);
@@ -292,7 +292,7 @@ static int check_adam_eps(void) {
     const float lr = 1e-3f, eps = 1e-8f;
     float p = 0.5f, m = 0, v = 0, ss, ib;
     adam_step_scalars(lr, 0.9, 0.999, 1, &ss, &ib);
-    adam_update(&p, &eps, &m, &v, 1, 0.1f, 0.001f, eps, ss, ib);
+    adam_update(&p, &eps, &m, &v, 1, 0.1f, 0.001f, eps, ss, ib, 1.0f);
     return report("adam one step with g = eps: p - lr/2", fabs(p - (0.5 - lr / 2.0)),
                   1e-5 * lr + 0x1p-25);
 }
@@ -315,7 +315,7 @@ static int check_adam_rounding(uint64_t *s) {
         want_v[i] = b2 * v[i] + omb2 * (g[i] * g[i]);
         want_p[i] = p[i] - ss * want_m[i] / (sqrtf(want_v[i]) * ib + eps);
     }
-    adam_update(p, g, m, v, N, omb1, omb2, eps, ss, ib);
+    adam_update(p, g, m, v, N, omb1, omb2, eps, ss, ib, 1.0f);
     double worst = fmax(max_abs_diff(p, want_p, N),
                         fmax(max_abs_diff(m, want_m, N), max_abs_diff(v, want_v, N)));
     return report("adam_update rounds as spelled out (p, m, v bitwise)", worst, 0.0);
@@ -341,10 +341,10 @@ static int check_adam_two_steps(void) {
     adam_step_scalars(lr, b1, b2, 1, &ss, &ib);
     fails += report("adam_step_scalars step 1: step_size 0.08", fabs(ss - 0.08), 0.08 * 0x1p-24);
     fails += report("adam_step_scalars step 1: inv_sqrt_bc2 32", fabs(ib - 32.0), 0.0);
-    adam_update(&p, &g[0], &m, &v, 1, (float)(1 - b1), (float)(1 - b2), 1e-8f, ss, ib);
+    adam_update(&p, &g[0], &m, &v, 1, (float)(1 - b1), (float)(1 - b2), 1e-8f, ss, ib, 1.0f);
     fails += report("adam step 1: p = 0.9900000002", fabs(p - 0.9900000002), 0x1p-25 + 2e-9);
     adam_step_scalars(lr, b1, b2, 2, &ss, &ib);
-    adam_update(&p, &g[1], &m, &v, 1, (float)(1 - b1), (float)(1 - b2), 1e-8f, ss, ib);
+    adam_update(&p, &g[1], &m, &v, 1, (float)(1 - b1), (float)(1 - b2), 1e-8f, ss, ib, 1.0f);
     fails += report("adam step 2: m = 0.0234375 exactly", fabs(m - 0.0234375), 0.0);
     fails += report("adam step 2: v = 0.00030493736267... exactly",
                     fabs(v - 0.0003049373626708984375), 0.0);

@@ -214,9 +214,9 @@ static int check_adam(uint64_t *s) {
             fails += check("adam_step_scalars step_size", &ssf, &ssd, 1, 1);
             fails += check("adam_step_scalars inv_sqrt_bc2", &ibf, &ibd, 1, 1);
         }
-        adam_update(pf, gf, mf, vf, n, 0.1f, 0.001f, 1e-8f, ssf, ibf);
+        adam_update(pf, gf, mf, vf, n, 0.1f, 0.001f, 1e-8f, ssf, ibf, 1.0f);
         adam_update_f64(pd, gd, md, vd, n, (double)0.1f, (double)0.001f, (double)1e-8f,
-                        (double)ssf, (double)ibf);
+                        (double)ssf, (double)ibf, 1.0);
     }
     fails += check("adam_update p after 3 steps", pf, pd, n, 3);
     fails += check("adam_update m after 3 steps", mf, md, n, 9);

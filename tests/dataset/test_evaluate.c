@@ -22,7 +22,7 @@ int main(void) {
     cfg.latent = 8;
     vae_backend *be = vae_reference_backend_create();
     vae_trainer t;
-    if (!be || vae_trainer_init(&t, be, &cfg, B, 3, 1e-3f, 0) != 0) {
+    if (!be || vae_trainer_init(&t, be, &cfg, B, 3, 1e-3f, 0, VAE_PRECISION_FP32) != 0) {
         fprintf(stderr, "set-up failed: %s\n", be ? be->error : "no CPU backend");
         return 2;
     }

@@ -28,7 +28,7 @@ static vae_config tiny(void) {
 
 static int start(vae_trainer *t, vae_backend *be) {
     vae_config cfg = tiny();
-    return vae_trainer_init(t, be, &cfg, B, SEED, 1e-3f, 1);
+    return vae_trainer_init(t, be, &cfg, B, SEED, 1e-3f, 1, VAE_PRECISION_FP32);
 }
 
 static int set_params(vae_trainer *t) {

@@ -137,7 +137,7 @@ static void run_trainer(vae_backend *be, const char *what, const int channels[VA
                         mixture *cases, int count) {
     vae_config cfg = {{channels[0], channels[1], channels[2], channels[3]}, 8};
     vae_trainer t;
-    if (vae_trainer_init(&t, be, &cfg, batch, 5, 1e-3f, 0) != 0) {
+    if (vae_trainer_init(&t, be, &cfg, batch, 5, 1e-3f, 0, VAE_PRECISION_FP32) != 0) {
         CHECK(0, "a trainer (%s) on %s: %s", what, be->name, be->error);
         return;
     }

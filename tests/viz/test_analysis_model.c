@@ -68,7 +68,7 @@ static int load(model *m) {
     if (vae_checkpoint_load(path, &m->ck, err, sizeof err) != 0 ||
         vae_device_parse("cpu", 1, &d, err, sizeof err) != 0 ||
         !(m->be = vae_device_open(d, err, sizeof err)) ||
-        vae_trainer_init(&m->t, m->be, &o->model, 64, o->seed, o->lr, 0) != 0 ||
+        vae_trainer_init(&m->t, m->be, &o->model, 64, o->seed, o->lr, 0, VAE_PRECISION_FP32) != 0 ||
         vae_trainer_set_state(&m->t, m->ck.params, NULL, NULL) != 0 ||
         vae_dataset_open(o->data, o->synthetic_count, o->seed, &m->ds, err, sizeof err) != 0) {
         printf("FAIL  loading the tiny model: %s\n", err);

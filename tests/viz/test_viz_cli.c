@@ -126,7 +126,7 @@ static int library_kl(double *kl) {
     }
     vae_backend *be = vae_reference_backend_create();
     const vae_train_options *o = &ck.options;
-    int rc = !be || vae_trainer_init(&t, be, &o->model, 64, o->seed, o->lr, 0) != 0 ||
+    int rc = !be || vae_trainer_init(&t, be, &o->model, 64, o->seed, o->lr, 0, VAE_PRECISION_FP32) != 0 ||
              vae_trainer_set_state(&t, ck.params, NULL, NULL) != 0 ||
              vae_dataset_open(o->data, o->synthetic_count, o->seed, &ds, err, sizeof err) != 0 ||
              viz_dataset_kl(&t, ds, 0, (int)ds->count, kl, err, sizeof err) != 0;

@@ -55,9 +55,9 @@ int main(void) {
     }
     tally t = {0};
     int lib_fails = vae_selftest_ops(gpu, cpu, on_case, &t);
-    if (t.cases != vae_selftest_op_count() || lib_fails > t.fails) {
+    if (t.cases != vae_selftest_op_count(gpu, cpu) || lib_fails > t.fails) {
         printf("FAIL the selftest ran %d of %d cases and counted %d failures (%d here)\n", t.cases,
-               vae_selftest_op_count(), lib_fails, t.fails);
+               vae_selftest_op_count(gpu, cpu), lib_fails, t.fails);
         t.fails++;
     }
     for (int k = 0; k < VAE_OP_COUNT; k++)

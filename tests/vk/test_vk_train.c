@@ -50,6 +50,7 @@ static int gradient_step(vae_backend *be, const vae_layout *lay, const float *pa
     vae_program prog = {0};
     int status = vae_build_train_step(&prog, lay, &opts) || be->vt->alloc_arenas(be, lay->arena_words) ||
                  be->vt->write(be, lay->params_all, params) || be->vt->write(be, lay->step_in, &in) ||
+                 be->vt->write(be, lay->loss_scaler, &(vae_loss_scaler){.scale = 1.0f}) ||
                  be->vt->write(be, lay->pixels, pixels) || vae_backend_run_program(be, &prog) ||
                  be->vt->read(be, lay->grads_all, grads) || be->vt->read(be, lay->step_out, out);
     vae_program_free(&prog);
@@ -87,7 +88,7 @@ static void check_gradients(vae_backend *gpu, vae_backend *cpu) {
 static int train(vae_backend *be, float *params, float *m, float *v, vae_step_out out[3]) {
     vae_config cfg = small_config();
     vae_trainer t;
-    int status = vae_trainer_init(&t, be, &cfg, BATCH, SEED, 1e-3f, 1);
+    int status = vae_trainer_init(&t, be, &cfg, BATCH, SEED, 1e-3f, 1, VAE_PRECISION_FP32);
     if (status == 0) {
         vae_params_init(params, &t.lay.table, SEED);
         status = vae_trainer_set_state(&t, params, NULL, NULL);
