@@ -87,6 +87,12 @@ void vae_dataset_shuffle(long *order, long n, uint64_t seed, uint32_t epoch);
 /* Reads images order[first..first+n) (or first..first+n when order is NULL)
  * into rgb (n,64,64,3). 0, or -1 with ds->error set. */
 int vae_dataset_read_batch(vae_dataset *ds, const long *order, long first, int n, uint8_t *rgb);
+/* The same for images[0..n) on `threads` threads (this one among them),
+ * image i by thread i mod threads; the bytes do not depend on the count. */
+int vae_dataset_read_list(vae_dataset *ds, const long *images, long n, uint8_t *rgb, int threads);
+/* Threads worth reading with: one per core (at most VAE_LOADER_MAX_WORKERS)
+ * when reads compute (costly_read), else one. */
+int vae_dataset_read_threads(const vae_dataset *ds);
 
 /* ---- caches ---------------------------------------------------------- */
 
@@ -153,6 +159,23 @@ void vae_split_free(vae_split *s);
 #define VAE_LOADER_MAX_WORKERS 16
 
 typedef struct vae_loader vae_loader;
+
+/* The batches themselves: step s takes positions [(s mod spe)·batch, +batch)
+ * of the shuffle of epoch s / spe over the n training images, spe = n /
+ * batch. The loader reads index[position] for each; a trainer holding
+ * the training images in index order (vae_trainer_hold_data) is given the
+ * positions. */
+typedef struct {
+    long *perm;   /* the shuffle of `epoch` */
+    long n, epoch;
+    int batch;
+    uint64_t seed;
+} vae_batch_order;
+
+int vae_batch_order_init(vae_batch_order *o, long n, int batch, uint64_t seed);
+/* Step's `batch` positions, valid until the next call. */
+const long *vae_batch_order_step(vae_batch_order *o, long step);
+void vae_batch_order_free(vae_batch_order *o);
 
 /* index (n) is borrowed until vae_loader_stop; NULL means 0..n-1. */
 int vae_loader_start(vae_loader **out, vae_dataset *ds, const long *index, long n, int batch,

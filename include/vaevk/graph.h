@@ -13,6 +13,9 @@
 
 typedef struct {
     int from_pixels;  /* x from the uint8 pixels tensor (else x is written by the host) */
+    /* with from_pixels: x gathered from these resident images by the
+     * indices tensor instead (NULL: from the pixels tensor) */
+    const vae_resident *gather;
     int eps_from_rng; /* eps from the EPS stream (else eps is written by the host) */
     int adam;         /* finish with the optimiser step */
     /* the products' precision; mixed also checks the gradients for inf

@@ -80,9 +80,11 @@ typedef struct {
     vae_tensor params_all, grads_all, adam_m, adam_v;
 
     vae_tensor pixels;                /* (B,64,64,3) uint8, 4 per word */
+    vae_tensor indices;               /* (B) uint32: the batch's images in the DATA arena */
     vae_tensor step_in, step_out;     /* vae_step_in / vae_step_out */
-    /* the same per training slot; slot 0 is pixels, step_in, step_out above */
-    vae_tensor slot_pixels[VAE_IO_SLOTS], slot_step_in[VAE_IO_SLOTS], slot_step_out[VAE_IO_SLOTS];
+    /* the same per training slot; slot 0 is pixels, indices, step_in, step_out above */
+    vae_tensor slot_pixels[VAE_IO_SLOTS], slot_indices[VAE_IO_SLOTS];
+    vae_tensor slot_step_in[VAE_IO_SLOTS], slot_step_out[VAE_IO_SLOTS];
     vae_tensor loss_scaler;           /* vae_loss_scaler: one for all slots, kept across steps */
     vae_tensor x;                     /* (B,3,64,64) */
     vae_tensor enc_pre[VAE_LEVELS];   /* conv + bias, before LeakyReLU */
@@ -100,6 +102,27 @@ typedef struct {
 } vae_layout;
 
 void vae_layout_init(vae_layout *lay, const vae_config *cfg, int batch);
+
+/* Images resident in the DATA arena, one after another from word 0 (an
+ * image is VAE_IMAGE_WORDS words, a multiple of VAE_ALIGN_WORDS), seen as
+ * chunks small enough to bind: chunk c holds images first[c] ..
+ * first[c] + count[c] - 1, and the training step gathers from each with one
+ * input_gather op. */
+#define VAE_IMAGE_WORDS (VAE_IMAGE_SIZE * VAE_IMAGE_SIZE * VAE_IMAGE_CHANNELS / 4)
+#define VAE_RESIDENT_MAX_CHUNKS 64
+typedef struct {
+    long images;      /* 0: nothing resident, batches come as pixels */
+    int chunks;
+    vae_tensor chunk[VAE_RESIDENT_MAX_CHUNKS];
+    uint32_t first[VAE_RESIDENT_MAX_CHUNKS], count[VAE_RESIDENT_MAX_CHUNKS];
+} vae_resident;
+
+/* Lays out `images` in chunks of at most max_chunk_bytes (0: no limit but
+ * the op's 32-bit byte addressing). -1 with one line in err when they
+ * cannot be: more than 32-bit word offsets reach, or more chunks than
+ * VAE_RESIDENT_MAX_CHUNKS. */
+int vae_resident_layout(vae_resident *r, long images, uint64_t max_chunk_bytes, char *err,
+                        size_t errlen);
 /* Spatial size of level l's input in the encoder: 64, 32, 16, 8. */
 int vae_level_size(int l);
 

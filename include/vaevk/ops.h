@@ -120,6 +120,12 @@ void aggregate_log_density(float *out, const float *z, const float *mu, const fl
  * [-1,1] NCHW, x = u/127.5 - 1, mirrored left-right where flip[b] != 0
  * (flip may be NULL for none). S is the image side. */
 void input_convert(float *x, const uint8_t *pixels, const uint8_t *flip, int B, int S);
+/* The same on images gathered by index: row b of x (B,3,S,S) from image
+ * indices[b] - first of images (N,S,S,3) when that lies in [0, N), mirrored
+ * where flip[b] != 0; other rows are left untouched. For the same image a
+ * row gets exactly the bits input_convert gives it. */
+void input_gather(float *x, const uint8_t *images, const uint32_t *indices, const uint8_t *flip,
+                  int B, int S, int N, uint32_t first);
 
 /* Dynamic loss scaling (mixed precision; vae_loss_scaler in vaevk/tensor.h).
  * The check sets s->found when any of g (n) is inf or NaN and otherwise

@@ -74,6 +74,13 @@ typedef enum {
      * `interval`, S doubled and clean = 0; S kept in [2^-24, 2^24]; found
      * cleared; S and skipped copied to step_out */
     VAE_OP_LOSS_SCALE_UPDATE,
+    /* t: x out, images, indices (B), step_in    d: B, S, N, first
+     * input_convert of the images a batch names: x row b from image
+     * indices[b] - first of `images` (N images (S,S,3) uint8, packed 4 per
+     * word) when that is in [0, N), flipped as input_convert flips row b;
+     * rows whose index is outside are left as they are, so a dataset larger
+     * than one binding is gathered by one op per chunk */
+    VAE_OP_INPUT_GATHER,
     VAE_OP_COUNT
 } vae_op_kind;
 

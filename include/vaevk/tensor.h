@@ -13,8 +13,15 @@ typedef enum {
     VAE_ARENA_ADAM_V,
     VAE_ARENA_ACTS,
     VAE_ARENA_IO,      /* per-step inputs and outputs the host touches */
+    VAE_ARENA_DATA,    /* training images resident on the device, uint8 NHWC */
     VAE_ARENA_COUNT
 } vae_arena;
+
+/* Arenas of raw 32-bit words (pixels, indices, step fields), never floats:
+ * a double-precision reference keeps these as words. */
+static inline int vae_arena_holds_words(uint32_t arena) {
+    return arena == VAE_ARENA_IO || arena == VAE_ARENA_DATA;
+}
 
 /* Every tensor starts on a 256-byte boundary: the largest
  * minStorageBufferOffsetAlignment Vulkan allows, so any device can bind it. */

@@ -48,6 +48,7 @@ typedef struct {
     int oldest;                        /* slot of the oldest of them */
     vae_recording *encode, *decode; /* recorded on first use */
     vae_recording *eval;            /* vae_build_eval, recorded on first use */
+    vae_resident resident;          /* images held in the DATA arena (vae_trainer_hold_data) */
     uint64_t seed;
     float lr;
     int flip;
@@ -77,6 +78,22 @@ int vae_trainer_step(vae_trainer *t, const uint8_t *pixels, long step, float bet
  * other trainer call needs nothing in flight. */
 int vae_trainer_submit(vae_trainer *t, const uint8_t *pixels, long step, float beta);
 int vae_trainer_collect(vae_trainer *t, vae_step_out *out);
+
+/* The dataset on the device: room for `images` images in the DATA arena,
+ * and the training step recorded to gather each batch there by index
+ * (input_gather: the same conversion and flips as from pixels, so the same
+ * bits). It makes the arenas anew (the loss scaler back at its start), so
+ * call it before set_state, set_loss_scaler and any submit. 0 when they
+ * are held; 1 when they do not fit
+ * (why says which limit: 32-bit offsets, one allocation, the bindings,
+ * VAEVK_RESIDENT_MAX_MB, or a failed allocation), the trainer then
+ * unchanged and batches still taken as pixels; -1 on failure. */
+int vae_trainer_hold_data(vae_trainer *t, long images, char *why, size_t whylen);
+/* Images first .. first+n-1 of those held, (n,64,64,3) uint8. */
+int vae_trainer_upload_data(vae_trainer *t, long first, long n, const uint8_t *images);
+/* vae_trainer_submit for a trainer holding its data: the batch named by
+ * indices (batch of them, each below the images held), copied. */
+int vae_trainer_submit_indices(vae_trainer *t, const uint32_t *indices, long step, float beta);
 void vae_trainer_free(vae_trainer *t);
 
 /* The encoder and decoder alone, on the trainer's own arenas (so at most

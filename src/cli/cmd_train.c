@@ -293,14 +293,9 @@ static int fill_pipeline(train_run *r, long *next) {
     vae_trainer *t = &r->trainer;
     while (*next < total_steps(r) && !stop_requested && t->in_flight < VAE_IO_SLOTS &&
            !(t->in_flight > 0 && boundary_after(r, *next - 1))) {
-        const uint8_t *pixels = train_data_next(&r->data); /* assembled ahead on its own thread */
-        if (!pixels)
-            return -1;
         float beta = vae_beta_at(&r->o, *next, r->progress.steps_per_epoch);
-        if (vae_trainer_submit(t, pixels, *next, beta) != 0) {
-            fprintf(stderr, "vae-vk train: step %ld failed: %s\n", *next, t->be->error);
+        if (train_data_submit(&r->data, t, *next, beta) != 0)
             return -1;
-        }
         (*next)++;
     }
     return 0;
@@ -456,6 +451,7 @@ static void say_plan(const train_run *r, const char *dir) {
     else
         fprintf(stderr, "vae-vk train: data: %s: %ld to train on, %ld for validation\n", d->ds->description,
                 d->split.ntrain, d->split.nval);
+    fprintf(stderr, "vae-vk train: batches: %s\n", d->placement);
     char cap[64] = "";
     if (o->max_steps > 0 && o->max_steps < (long)o->epochs * r->progress.steps_per_epoch)
         snprintf(cap, sizeof cap, ", stopping at step %ld", o->max_steps);
@@ -565,7 +561,7 @@ int train_request_run(const train_request *q) {
         status = 0;
         goto done;
     }
-    if (alloc_host_state(&r) != 0)
+    if (alloc_host_state(&r) != 0 || train_data_hold(&r.data, &r.trainer, r.quiet) != 0)
         goto fail;
     if (vae_trainer_set_state(&r.trainer, r.params, r.m, r.v) != 0) {
         fprintf(stderr, "vae-vk train: %s\n", be->error);

@@ -56,9 +56,24 @@ static int dec_cout(const vae_layout *lay, int l) {
     return l == VAE_LEVELS - 1 ? VAE_IMAGE_CHANNELS : lay->cfg.channels[VAE_LEVELS - 2 - l];
 }
 
-static void encode(vae_program *p, int *st, const vae_layout *lay, int from_pixels) {
+/* x from the batch's indices into the resident images: one input_gather
+ * per chunk, each writing the rows whose image it holds. */
+static void gather(vae_program *p, int *st, const vae_layout *lay, const vae_resident *r) {
+    for (int c = 0; c < r->chunks; c++) {
+        vae_op op = make(VAE_OP_INPUT_GATHER);
+        op.t[0] = lay->x; op.t[1] = r->chunk[c]; op.t[2] = lay->indices; op.t[3] = lay->step_in;
+        op.d[0] = lay->batch; op.d[1] = VAE_IMAGE_SIZE; op.d[2] = (int32_t)r->count[c];
+        op.d[3] = (int32_t)r->first[c];
+        emit(p, st, &op);
+    }
+}
+
+static void encode(vae_program *p, int *st, const vae_layout *lay, int from_pixels,
+                   const vae_resident *resident) {
     const int B = lay->batch, L = lay->cfg.latent, flat = vae_flat_size(&lay->cfg);
-    if (from_pixels) {
+    if (from_pixels && resident) {
+        gather(p, st, lay, resident);
+    } else if (from_pixels) {
         vae_op op = make(VAE_OP_INPUT_CONVERT);
         op.t[0] = lay->x; op.t[1] = lay->pixels; op.t[2] = lay->step_in;
         op.d[0] = B; op.d[1] = VAE_IMAGE_SIZE;
@@ -238,7 +253,7 @@ static void adam(vae_program *p, int *st, const vae_layout *lay) {
 
 int vae_build_train_step(vae_program *p, const vae_layout *lay, const vae_step_options *opts) {
     int st = 0;
-    encode(p, &st, lay, opts->from_pixels);
+    encode(p, &st, lay, opts->from_pixels, opts->gather);
     sample_latent(p, &st, lay, opts->eps_from_rng);
     decode(p, &st, lay);
     loss(p, &st, lay);
@@ -257,7 +272,7 @@ int vae_build_train_step(vae_program *p, const vae_layout *lay, const vae_step_o
 
 int vae_build_encode(vae_program *p, const vae_layout *lay, int from_pixels) {
     int st = 0;
-    encode(p, &st, lay, from_pixels);
+    encode(p, &st, lay, from_pixels, NULL);
     return st;
 }
 
@@ -269,7 +284,7 @@ int vae_build_decode(vae_program *p, const vae_layout *lay) {
 
 int vae_build_eval(vae_program *p, const vae_layout *lay) {
     int st = 0;
-    encode(p, &st, lay, 1);
+    encode(p, &st, lay, 1, NULL);
     sample_latent(p, &st, lay, 1);
     decode(p, &st, lay);
     loss(p, &st, lay);

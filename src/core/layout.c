@@ -2,6 +2,7 @@
  * parameter, gradient and Adam arenas; this file lays out the activations. */
 #include "vaevk/model.h"
 
+#include <stdio.h>
 #include <string.h>
 
 typedef struct {
@@ -42,11 +43,13 @@ void vae_layout_init(vae_layout *lay, const vae_config *cfg, int batch) {
         lay->slot_step_in[s] = take(&c, VAE_ARENA_IO, VAE_STEP_IN_WORDS);
         lay->slot_step_out[s] = take(&c, VAE_ARENA_IO, VAE_STEP_OUT_WORDS);
         lay->slot_pixels[s] = take(&c, VAE_ARENA_IO, B * S * S * VAE_IMAGE_CHANNELS / 4);
+        lay->slot_indices[s] = take(&c, VAE_ARENA_IO, B);
     }
     lay->loss_scaler = take(&c, VAE_ARENA_IO, VAE_LOSS_SCALER_WORDS);
     lay->step_in = lay->slot_step_in[0];
     lay->step_out = lay->slot_step_out[0];
     lay->pixels = lay->slot_pixels[0];
+    lay->indices = lay->slot_indices[0];
 
     lay->x = act(&c, B * VAE_IMAGE_CHANNELS * S * S);
     for (int l = 0; l < VAE_LEVELS; l++) {
@@ -81,4 +84,33 @@ void vae_layout_init(vae_layout *lay, const vae_config *cfg, int batch) {
     lay->kl = act(&c, B);
     lay->arena_words[VAE_ARENA_ACTS] = c.next[VAE_ARENA_ACTS];
     lay->arena_words[VAE_ARENA_IO] = c.next[VAE_ARENA_IO];
+}
+
+int vae_resident_layout(vae_resident *r, long images, uint64_t max_chunk_bytes, char *err,
+                        size_t errlen) {
+    const uint64_t image_bytes = (uint64_t)VAE_IMAGE_WORDS * 4;
+    memset(r, 0, sizeof *r);
+    if (images < 1 || (uint64_t)images * VAE_IMAGE_WORDS > UINT32_MAX) {
+        snprintf(err, errlen, "%ld images are past the DATA arena's 32-bit word offsets (%u images)",
+                 images, (unsigned)(UINT32_MAX / VAE_IMAGE_WORDS));
+        return -1;
+    }
+    /* input_gather addresses its images by byte in 32 bits */
+    uint64_t limit = max_chunk_bytes && max_chunk_bytes < UINT32_MAX ? max_chunk_bytes : UINT32_MAX;
+    long per_chunk = (long)(limit / image_bytes);
+    if (per_chunk < 1 || (images + per_chunk - 1) / per_chunk > VAE_RESIDENT_MAX_CHUNKS) {
+        snprintf(err, errlen, "%ld images need more than %d bindings of %llu MiB", images,
+                 VAE_RESIDENT_MAX_CHUNKS, (unsigned long long)(limit >> 20));
+        return -1;
+    }
+    r->images = images;
+    for (long first = 0; first < images; first += per_chunk) {
+        long n = images - first < per_chunk ? images - first : per_chunk;
+        r->first[r->chunks] = (uint32_t)first;
+        r->count[r->chunks] = (uint32_t)n;
+        r->chunk[r->chunks] = (vae_tensor){VAE_ARENA_DATA, (uint32_t)first * VAE_IMAGE_WORDS,
+                                           (uint32_t)n * VAE_IMAGE_WORDS};
+        r->chunks++;
+    }
+    return 0;
 }

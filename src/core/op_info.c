@@ -46,6 +46,8 @@ static const vae_op_info info[VAE_OP_COUNT] = {
     /* n independent tests, any of which may set the one flag */
     [VAE_OP_LOSS_SCALE_CHECK] = EACH("loss_scale_check", "n", 2, 1, 1, 1),
     [VAE_OP_LOSS_SCALE_UPDATE] = EACH("loss_scale_update", "interval", 2, 1, 1 | 2, 1),
+    /* d[3], first, is an image number and may be 0 */
+    [VAE_OP_INPUT_GATHER] = EACH("input_gather", "B S N first", 4, 3, 1, 1),
 };
 
 const vae_op_info *vae_op_info_of(vae_op_kind kind) {
@@ -126,6 +128,12 @@ static void other_size(vae_op_kind k, const uint64_t *d, uint64_t w[VAE_OP_MAX_T
         set5(w, x, (x + 3) / 4, S, 0, 0);
         break;
     }
+    case VAE_OP_INPUT_GATHER: {
+        uint64_t x = d[0] * 3 * d[1] * d[1], bytes = d[2] * 3 * d[1] * d[1];
+        /* images are addressed by byte: their bytes, not only words, fit 32 bits */
+        set5(w, x, bytes > UINT32_MAX ? bytes : (bytes + 3) / 4, d[0], S, 0);
+        break;
+    }
     case VAE_OP_BIAS_FWD: set5(w, bn * d[2], d[1], 0, 0, 0); break;
     case VAE_OP_BIAS_BWD: set5(w, d[1], bn * d[2], 0, 0, 0); *terms = d[0] * d[2]; break;
     case VAE_OP_LEAKY_RELU_FWD: case VAE_OP_RELU_FWD: case VAE_OP_TANH_FWD: set5(w, n, n, 0, 0, 0); break;
@@ -161,6 +169,10 @@ int vae_op_size_of(const vae_op *op, vae_op_size *size, char *err, size_t errlen
             return -1;
         }
         d[k] = (uint64_t)op->d[k];
+    }
+    if (op->kind == VAE_OP_INPUT_GATHER && op->d[3] < 0) {
+        snprintf(err, errlen, "%s: the first image's number d[3] = %d is negative", i->name, (int)op->d[3]);
+        return -1;
     }
     if (i->layer == VAE_LAYER_CONV2D && (d[2] < 2 || d[3] < 2)) {
         snprintf(err, errlen, "%s: a %dx%d input has no output pixels", i->name, (int)d[2], (int)d[3]);

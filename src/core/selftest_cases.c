@@ -77,6 +77,12 @@ const selftest_case selftest_cases[] = {
     {VAE_OP_LOSS_SCALE_UPDATE, {3}, {0}, 0, FP32},
     {VAE_OP_LOSS_SCALE_UPDATE, {3}, {0}, 2, FP32},
     {VAE_OP_ADAM, {999}, {0.1f, 0.001f, 1e-8f}, 2, FP32},
+    /* d: B, S, N, first. Odd sides, so images start mid-word; indices in
+     * the chunk, below it (wrapping past 0 when first is 0) and past it,
+     * repeats among them (see fill_indices) */
+    {VAE_OP_INPUT_GATHER, {1, 7, 1, 0}, {0}, 0, FP32},
+    {VAE_OP_INPUT_GATHER, {6, 7, 5, 3}, {0}, 0, FP32},
+    {VAE_OP_INPUT_GATHER, {9, 5, 11, 0}, {0}, 0, FP32},
     /* Every product again in mixed precision (see fill_mixed_operand). */
 #define MIXED(kind, ...) {kind, {__VA_ARGS__}, {0}, 0, VAE_PRECISION_MIXED}
     MIXED(VAE_OP_CONV2D_FWD, 2, 5, 8, 10, 3),
@@ -99,6 +105,11 @@ vae_arena selftest_arena(vae_op_kind kind, int k) {
     int io = 0;
     switch (kind) {
     case VAE_OP_INPUT_CONVERT: io = k >= 1; break;
+    case VAE_OP_INPUT_GATHER:
+        if (k == 1)
+            return VAE_ARENA_DATA;
+        io = k >= 2;
+        break;
     case VAE_OP_EPS_NORMAL: io = k == 1; break;
     case VAE_OP_KL_BWD: case VAE_OP_ADAM: io = k >= 4; break;
     case VAE_OP_MSE_BWD: io = k == 3; break;
@@ -184,6 +195,15 @@ static void fill_step_in(uint32_t *w) {
     memcpy(w, &s, sizeof s);
 }
 
+/* input_gather's B indices: the first in the chunk [first, first + N),
+ * the rest anywhere in [first - 1, first + N], so some fall outside (and
+ * first - 1 wraps to 2^32 - 1 when first is 0). */
+static void fill_indices(const selftest_case *c, uint32_t *w, uint64_t *rng) {
+    const uint32_t B = (uint32_t)c->d[0], N = (uint32_t)c->d[2], first = (uint32_t)c->d[3];
+    for (uint32_t b = 0; b < B; b++)
+        w[b] = b == 0 ? first + N - 1 : first + (uint32_t)(next(rng) % (N + 2)) - 1;
+}
+
 /* S = 2^10, two clean steps, three skipped; found as the case says. */
 static void fill_loss_scaler(const selftest_case *c, uint32_t *w) {
     vae_loss_scaler s = {.scale = 1024.0f, .clean = 2, .skipped = 3, .found = c->specials == 2};
@@ -202,7 +222,9 @@ static int is_loss_scaler(vae_op_kind kind, int k) {
 
 void selftest_fill(const selftest_case *c, const vae_op *op, int k, uint32_t *w, uint64_t *rng) {
     uint32_t n = op->t[k].count;
-    int step_in = selftest_arena(c->kind, k) == VAE_ARENA_IO && !(c->kind == VAE_OP_INPUT_CONVERT && k == 1) &&
+    int pixels = (c->kind == VAE_OP_INPUT_CONVERT || c->kind == VAE_OP_INPUT_GATHER) && k == 1;
+    int indices = c->kind == VAE_OP_INPUT_GATHER && k == 2;
+    int step_in = selftest_arena(c->kind, k) == VAE_ARENA_IO && !pixels && !indices &&
                   !(c->kind == VAE_OP_LOSS_REDUCE && k == 0) && !(c->kind == VAE_OP_LOSS_SCALE_UPDATE && k == 1);
     if (is_loss_scaler(c->kind, k))
         fill_loss_scaler(c, w);
@@ -211,7 +233,9 @@ void selftest_fill(const selftest_case *c, const vae_op *op, int k, uint32_t *w,
             w[i] = (uint32_t)next(rng);
     else if (step_in)
         fill_step_in(w);
-    else if (c->kind == VAE_OP_INPUT_CONVERT && k == 1)
+    else if (indices)
+        fill_indices(c, w, rng);
+    else if (pixels)
         for (uint32_t i = 0; i < n; i++)
             w[i] = (uint32_t)next(rng);
     else

@@ -19,8 +19,9 @@ typedef struct {
 extern const selftest_case selftest_cases[];
 extern const int selftest_case_count;
 
-/* The arena tensor k of a case lives in: the host-written step inputs and
- * pixels in IO, the rest spread over the other arenas so all get used. */
+/* The arena tensor k of a case lives in: the host-written step inputs,
+ * pixels and indices in IO, input_gather's images in DATA, the rest spread
+ * over the other arenas so all get used. */
 vae_arena selftest_arena(vae_op_kind kind, int k);
 /* Tensor k's initial words (op->t[k].count of them) into w; `rng` is the
  * case's splitmix64 state. */

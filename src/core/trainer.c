@@ -39,7 +39,7 @@ float vae_beta_at(const vae_train_options *o, long step, long steps_per_epoch) {
 static const char *over_limit(const vae_backend *be, const vae_config *cfg, int batch,
                               char *why, size_t whylen) {
     static const char *arena_names[VAE_ARENA_COUNT] = {"parameter", "gradient", "Adam m",
-                                                       "Adam v", "activation", "input"};
+                                                       "Adam v", "activation", "input", "dataset"};
     vae_layout lay;
     vae_layout_init(&lay, cfg, batch);
     for (int a = 0; a < VAE_ARENA_COUNT; a++) {
@@ -89,24 +89,25 @@ static int check_batch_fits(vae_backend *be, const vae_config *cfg, int batch) {
     return -1;
 }
 
-int vae_trainer_init(vae_trainer *t, vae_backend *be, const vae_config *cfg, int batch,
-                     uint64_t seed, float lr, int flip, vae_precision precision) {
-    memset(t, 0, sizeof *t);
-    t->be = be;
-    t->seed = seed;
-    t->lr = lr;
-    t->flip = flip;
-    t->precision = precision;
-    vae_layout_init(&t->lay, cfg, batch);
-    if (check_batch_fits(be, cfg, batch) != 0 || be->vt->alloc_arenas(be, t->lay.arena_words) != 0)
+/* The arenas in these sizes, zero-filled, and the loss scaler at its
+ * start (1 in fp32, VAE_LOSS_SCALE_INITIAL in mixed precision). */
+static int make_arenas(vae_trainer *t, const uint32_t words[VAE_ARENA_COUNT]) {
+    vae_loss_scaler scaler = {.scale = t->precision == VAE_PRECISION_MIXED ? VAE_LOSS_SCALE_INITIAL : 1.0f};
+    if (t->be->vt->alloc_arenas(t->be, words) != 0)
         return -1;
-    vae_loss_scaler scaler = {.scale = precision == VAE_PRECISION_MIXED ? VAE_LOSS_SCALE_INITIAL : 1.0f};
-    if (vae_trainer_set_loss_scaler(t, &scaler) != 0)
-        return -1;
-    vae_step_options opts = {.from_pixels = 1, .eps_from_rng = 1, .adam = 1, .precision = precision};
+    return vae_trainer_set_loss_scaler(t, &scaler);
+}
+
+/* The training step, recorded once per IO slot: from the slot's pixels,
+ * or gathered by the slot's indices when the trainer holds its data. */
+static int record_steps(vae_trainer *t) {
+    vae_backend *be = t->be;
+    vae_step_options opts = {.from_pixels = 1, .eps_from_rng = 1, .adam = 1, .precision = t->precision,
+                             .gather = t->resident.images ? &t->resident : NULL};
     for (int s = 0; s < VAE_IO_SLOTS; s++) {
         vae_layout slot = t->lay; /* the same tensors but this slot's IO */
         slot.pixels = t->lay.slot_pixels[s];
+        slot.indices = t->lay.slot_indices[s];
         slot.step_in = t->lay.slot_step_in[s];
         slot.step_out = t->lay.slot_step_out[s];
         vae_program prog = {0};
@@ -121,6 +122,20 @@ int vae_trainer_init(vae_trainer *t, vae_backend *be, const vae_config *cfg, int
             return -1;
     }
     return 0;
+}
+
+int vae_trainer_init(vae_trainer *t, vae_backend *be, const vae_config *cfg, int batch,
+                     uint64_t seed, float lr, int flip, vae_precision precision) {
+    memset(t, 0, sizeof *t);
+    t->be = be;
+    t->seed = seed;
+    t->lr = lr;
+    t->flip = flip;
+    t->precision = precision;
+    vae_layout_init(&t->lay, cfg, batch);
+    if (check_batch_fits(be, cfg, batch) != 0 || make_arenas(t, t->lay.arena_words) != 0)
+        return -1;
+    return record_steps(t);
 }
 
 int vae_trainer_set_state(vae_trainer *t, const float *params, const float *m, const float *v) {
@@ -171,7 +186,9 @@ int vae_trainer_get_loss_scaler(vae_trainer *t, vae_loss_scaler *s) {
     return t->be->vt->read(t->be, t->lay.loss_scaler, s);
 }
 
-int vae_trainer_submit(vae_trainer *t, const uint8_t *pixels, long step, float beta) {
+/* The next free slot, with this step's scalars written to it; -1 when
+ * every slot is in flight. */
+static int begin_step(vae_trainer *t, long step, float beta, int *slot_out) {
     vae_backend *be = t->be;
     if (t->in_flight == VAE_IO_SLOTS) {
         snprintf(be->error, sizeof be->error, "%d steps already in flight: collect one first",
@@ -187,12 +204,99 @@ int vae_trainer_submit(vae_trainer *t, const uint8_t *pixels, long step, float b
     in.beta = beta;
     adam_step_scalars(t->lr, VAE_ADAM_BETA1, VAE_ADAM_BETA2, step + 1, &in.adam_step_size,
                       &in.adam_inv_sqrt_bc2);
-    if (be->vt->write(be, t->lay.slot_step_in[slot], &in) != 0 ||
-        be->vt->write(be, t->lay.slot_pixels[slot], pixels) != 0 ||
-        be->vt->submit(be, t->step[slot]) != 0)
+    *slot_out = slot;
+    return be->vt->write(be, t->lay.slot_step_in[slot], &in);
+}
+
+static int launch(vae_trainer *t, int slot) {
+    if (t->be->vt->submit(t->be, t->step[slot]) != 0)
         return -1;
     t->in_flight++;
     return 0;
+}
+
+int vae_trainer_submit(vae_trainer *t, const uint8_t *pixels, long step, float beta) {
+    vae_backend *be = t->be;
+    int slot;
+    if (t->resident.images) {
+        snprintf(be->error, sizeof be->error, "the trainer holds its data: submit indices, not pixels");
+        return -1;
+    }
+    if (begin_step(t, step, beta, &slot) != 0 || be->vt->write(be, t->lay.slot_pixels[slot], pixels) != 0)
+        return -1;
+    return launch(t, slot);
+}
+
+int vae_trainer_submit_indices(vae_trainer *t, const uint32_t *indices, long step, float beta) {
+    vae_backend *be = t->be;
+    int slot;
+    if (!t->resident.images) {
+        snprintf(be->error, sizeof be->error, "the trainer holds no data to index: submit pixels");
+        return -1;
+    }
+    for (int b = 0; b < t->lay.batch; b++)
+        if (indices[b] >= (uint64_t)t->resident.images) {
+            snprintf(be->error, sizeof be->error, "image %u of a batch is past the %ld held", indices[b],
+                     t->resident.images);
+            return -1;
+        }
+    if (begin_step(t, step, beta, &slot) != 0 || be->vt->write(be, t->lay.slot_indices[slot], indices) != 0)
+        return -1;
+    return launch(t, slot);
+}
+
+/* Over the cap VAEVK_RESIDENT_MAX_MB sets, if it is set: a phrase in why. */
+static int over_cap(uint64_t bytes, char *why, size_t whylen) {
+    const char *cap = getenv("VAEVK_RESIDENT_MAX_MB");
+    if (!cap || !*cap)
+        return 0;
+    char *end;
+    double mib = strtod(cap, &end);
+    if (*end || !(mib >= 0)) {
+        snprintf(why, whylen, "VAEVK_RESIDENT_MAX_MB=%.40s is not a number of MiB", cap);
+        return 1;
+    }
+    if ((double)bytes <= mib * 1048576.0)
+        return 0;
+    snprintf(why, whylen, "%.1f MiB, over VAEVK_RESIDENT_MAX_MB=%.40s", (double)bytes / 1048576.0, cap);
+    return 1;
+}
+
+int vae_trainer_hold_data(vae_trainer *t, long images, char *why, size_t whylen) {
+    vae_backend *be = t->be;
+    if (t->in_flight > 0 || t->resident.images) {
+        snprintf(be->error, sizeof be->error, "hold_data needs a fresh trainer: steps in flight or data held");
+        return -1;
+    }
+    vae_resident r;
+    const uint64_t bytes = (uint64_t)(images > 0 ? images : 0) * VAE_IMAGE_WORDS * 4;
+    if (over_cap(bytes, why, whylen) || vae_resident_layout(&r, images, be->max_tensor_bytes, why, whylen) != 0)
+        return 1;
+    if (be->max_arena_bytes && bytes > be->max_arena_bytes) {
+        snprintf(why, whylen, "%.1f MiB, over this device's %.1f MiB maxMemoryAllocationSize",
+                 (double)bytes / 1048576.0, (double)be->max_arena_bytes / 1048576.0);
+        return 1;
+    }
+    vae_trainer_free(t); /* every recording refers to the arenas about to go */
+    uint32_t words[VAE_ARENA_COUNT];
+    memcpy(words, t->lay.arena_words, sizeof words);
+    words[VAE_ARENA_DATA] = (uint32_t)(bytes / 4);
+    if (make_arenas(t, words) == 0) {
+        t->resident = r;
+        return record_steps(t) == 0 ? 0 : -1;
+    }
+    snprintf(why, whylen, "%s", be->error); /* too large for the device's memory after all */
+    return make_arenas(t, t->lay.arena_words) == 0 && record_steps(t) == 0 ? 1 : -1;
+}
+
+int vae_trainer_upload_data(vae_trainer *t, long first, long n, const uint8_t *images) {
+    if (first < 0 || n < 1 || first + n > t->resident.images) {
+        snprintf(t->be->error, sizeof t->be->error, "images %ld..%ld are not among the %ld held", first,
+                 first + n - 1, t->resident.images);
+        return -1;
+    }
+    vae_tensor part = {VAE_ARENA_DATA, (uint32_t)first * VAE_IMAGE_WORDS, (uint32_t)n * VAE_IMAGE_WORDS};
+    return t->be->vt->write(t->be, part, images);
 }
 
 int vae_trainer_collect(vae_trainer *t, vae_step_out *out) {

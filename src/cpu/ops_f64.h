@@ -61,6 +61,8 @@ void aggregate_log_density_f64(double *out, const double *z, const double *mu,
                                const double *log_var, int S, int N, int L);
 
 void input_convert_f64(double *x, const uint8_t *pixels, const uint8_t *flip, int B, int S);
+void input_gather_f64(double *x, const uint8_t *images, const uint32_t *indices, const uint8_t *flip,
+                      int B, int S, int N, uint32_t first);
 
 void loss_scale_check_f64(vae_loss_scaler *s, const double *g, int n);
 

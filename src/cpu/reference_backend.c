@@ -26,9 +26,9 @@ struct vae_recording {
 
 static reference_backend *ref(vae_backend *be) { return (reference_backend *)be; }
 
-/* Bytes per element: the IO arena holds raw words (pixels, step fields). */
+/* Bytes per element: the IO and DATA arenas hold raw words (pixels, step fields). */
 static size_t elem_size(const reference_backend *c, uint32_t arena) {
-    return c->f64 && arena != VAE_ARENA_IO ? sizeof(double) : sizeof(float);
+    return c->f64 && !vae_arena_holds_words(arena) ? sizeof(double) : sizeof(float);
 }
 
 static int reference_alloc_arenas(vae_backend *be, const uint32_t words[VAE_ARENA_COUNT]) {
@@ -90,7 +90,7 @@ static int reference_read(vae_backend *be, vae_tensor t, void *dst) {
 }
 
 static int f64_access(vae_backend *be, vae_tensor t) {
-    if (!ref(be)->f64 || t.arena == VAE_ARENA_IO) {
+    if (!ref(be)->f64 || vae_arena_holds_words(t.arena)) {
         snprintf(be->error, sizeof be->error, "double access needs a double-precision CPU backend");
         return -1;
     }
@@ -162,6 +162,13 @@ static uint8_t *flips(const vae_step_in *s, int B) {
             s = AT(op->t[2]);                                                                \
             flip = flips(s, d[0]);                                                               \
             input_convert##SFX(t0, AT(op->t[1]), flip, d[0], d[1]);                          \
+            free(flip);                                                                          \
+            break;                                                                               \
+        case VAE_OP_INPUT_GATHER:                                                                \
+            s = AT(op->t[3]);                                                                    \
+            flip = flips(s, d[0]);                                                               \
+            input_gather##SFX(t0, AT(op->t[1]), AT(op->t[2]), flip, d[0], d[1], d[2],            \
+                              (uint32_t)d[3]);                                                   \
             free(flip);                                                                          \
             break;                                                                               \
         case VAE_OP_CONV2D_FWD: conv2d_forward##SFX(t0, t1, t2, d[0], d[1], d[2], d[3], d[4]); break; \
@@ -271,7 +278,7 @@ void vae_reference_run_op(const vae_op *op, void *const arena[VAE_ARENA_COUNT]) 
 
 void vae_reference_run_op_f64(const vae_op *op, void *const arena[VAE_ARENA_COUNT]) {
     const int32_t *d = op->d;
-#define AT(t) ((t).arena == VAE_ARENA_IO ? (void *)((float *)arena[(t).arena] + (t).offset) \
+#define AT(t) (vae_arena_holds_words((t).arena) ? (void *)((float *)arena[(t).arena] + (t).offset) \
                                          : (void *)((double *)arena[(t).arena] + (t).offset))
     RUN_OP(double, _f64);
 #undef AT

@@ -1,7 +1,7 @@
 /* The reference in double precision: the same programs run on the
  * float64 twins of every op (cpu/ops_f64.h), so whole-model gradients can be
  * checked by finite differences with PyTorch's gradcheck bar. All arenas but
- * IO hold doubles; the backend's read/write convert from and to float, and
+ * IO and DATA hold doubles; the backend's read/write convert from and to float, and
  * these two move doubles unchanged. */
 #ifndef VAEVK_CPU_REFERENCE_F64_H
 #define VAEVK_CPU_REFERENCE_F64_H

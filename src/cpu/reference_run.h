@@ -6,10 +6,11 @@
 
 #include "vaevk/program.h"
 
-/* arena[a] is the first word of arena a, floats (the IO arena raw words).
- * The op's tensors must have passed vae_program_check. */
+/* arena[a] is the first word of arena a, floats (the IO and DATA arenas
+ * raw words: vae_arena_holds_words). The op's tensors must have passed
+ * vae_program_check. */
 void vae_reference_run_op(const vae_op *op, void *const arena[VAE_ARENA_COUNT]);
-/* The same in double precision: every arena but IO holds doubles. */
+/* The same in double precision: every arena but IO and DATA holds doubles. */
 void vae_reference_run_op_f64(const vae_op *op, void *const arena[VAE_ARENA_COUNT]);
 
 #endif

@@ -2,10 +2,12 @@
 #include "vaevk/dataset.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "vaevk/rng.h"
 #include "vaevk/synthetic.h"
@@ -98,4 +100,68 @@ int vae_dataset_read_batch(vae_dataset *ds, const long *order, long first, int n
             return -1;
     }
     return 0;
+}
+
+/* One thread's share of a list: images worker, worker + threads, ... */
+typedef struct {
+    vae_dataset *ds;
+    const long *images;
+    long n;
+    uint8_t *rgb;
+    int worker, threads, status;
+    pthread_t thread;
+} list_part;
+
+static void *read_part(void *arg) {
+    list_part *p = arg;
+    p->status = 0;
+    for (long i = p->worker; i < p->n && p->status == 0; i += p->threads)
+        p->status = p->ds->read(p->ds, p->images[i], p->rgb + (size_t)i * VAE_DATA_IMAGE_BYTES);
+    return NULL;
+}
+
+int vae_dataset_read_list(vae_dataset *ds, const long *images, long n, uint8_t *rgb, int threads) {
+    list_part parts[VAE_LOADER_MAX_WORKERS];
+    int created[VAE_LOADER_MAX_WORKERS] = {0}, status = 0;
+    threads = threads < 1 ? 1 : threads > VAE_LOADER_MAX_WORKERS ? VAE_LOADER_MAX_WORKERS : threads;
+    for (int w = 0; w < threads; w++) {
+        parts[w] = (list_part){.ds = ds, .images = images, .n = n, .rgb = rgb, .worker = w, .threads = threads};
+        /* part 0 is this thread's, and so is any helper that cannot start */
+        created[w] = w > 0 && pthread_create(&parts[w].thread, NULL, read_part, &parts[w]) == 0;
+    }
+    for (int w = 0; w < threads; w++) {
+        if (created[w])
+            pthread_join(parts[w].thread, NULL);
+        else
+            read_part(&parts[w]);
+        status |= parts[w].status;
+    }
+    return status ? -1 : 0;
+}
+
+int vae_dataset_read_threads(const vae_dataset *ds) {
+    if (!ds->costly_read)
+        return 1;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return (int)(cores < 1 ? 1 : cores > VAE_LOADER_MAX_WORKERS ? VAE_LOADER_MAX_WORKERS : cores);
+}
+
+int vae_batch_order_init(vae_batch_order *o, long n, int batch, uint64_t seed) {
+    *o = (vae_batch_order){.n = n, .epoch = -1, .batch = batch, .seed = seed};
+    o->perm = malloc((size_t)(n > 0 ? n : 1) * sizeof *o->perm);
+    return o->perm ? 0 : -1;
+}
+
+const long *vae_batch_order_step(vae_batch_order *o, long step) {
+    long spe = o->n / o->batch, epoch = step / spe;
+    if (epoch != o->epoch) {
+        vae_dataset_shuffle(o->perm, o->n, o->seed, (uint32_t)epoch);
+        o->epoch = epoch;
+    }
+    return o->perm + (step % spe) * o->batch;
+}
+
+void vae_batch_order_free(vae_batch_order *o) {
+    free(o->perm);
+    o->perm = NULL;
 }

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "vaevk/dataset.h"
 
@@ -19,8 +18,8 @@ struct vae_loader {
     int batch;
     uint64_t seed;
     int workers;         /* threads that read one batch together */
-    long *perm;          /* the shuffle of perm_epoch (loader thread only) */
-    long perm_epoch;
+    vae_batch_order order; /* (loader thread only) */
+    long *images;        /* the batch being read (loader thread only) */
     uint8_t *slots[VAE_LOADER_SLOTS];
     long next_fill;      /* step the thread fills next; under lock */
     long next_take;      /* step the trainer takes next; under lock */
@@ -40,50 +39,15 @@ static double seconds_now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* One worker's share of a batch: images worker, worker + workers, ... */
-typedef struct {
-    vae_loader *l;
-    long first;
-    uint8_t *out;
-    int worker, status;
-    pthread_t thread;
-} batch_part;
-
-static void *read_part(void *arg) {
-    batch_part *p = arg;
-    vae_loader *l = p->l;
-    p->status = 0;
-    for (int i = p->worker; i < l->batch && p->status == 0; i += l->workers) {
-        long k = l->perm[p->first + i], image = l->index ? l->index[k] : k;
-        p->status = l->ds->read(l->ds, image, p->out + (size_t)i * VAE_DATA_IMAGE_BYTES);
-    }
-    return NULL;
-}
-
 /* Assembles step `step` into out (batch, 64, 64, 3). */
 static int fill(vae_loader *l, long step, uint8_t *out) {
-    long epoch = step / l->steps_per_epoch, first = (step % l->steps_per_epoch) * l->batch;
-    if (epoch != l->perm_epoch) {
-        vae_dataset_shuffle(l->perm, l->n, l->seed, (uint32_t)epoch);
-        l->perm_epoch = epoch;
-    }
-    batch_part parts[VAE_LOADER_MAX_WORKERS];
-    int created[VAE_LOADER_MAX_WORKERS] = {0}, status = 0;
-    for (int w = 0; w < l->workers; w++) {
-        parts[w] = (batch_part){.l = l, .first = first, .out = out, .worker = w};
-        /* worker 0 is this thread, and so is any helper that cannot start */
-        created[w] = w > 0 && pthread_create(&parts[w].thread, NULL, read_part, &parts[w]) == 0;
-    }
-    for (int w = 0; w < l->workers; w++) {
-        if (created[w])
-            pthread_join(parts[w].thread, NULL);
-        else
-            read_part(&parts[w]);
-        status |= parts[w].status;
-    }
-    if (status != 0)
-        snprintf(l->error, sizeof l->error, "%s", l->ds->error);
-    return status ? -1 : 0;
+    const long *positions = vae_batch_order_step(&l->order, step);
+    for (int i = 0; i < l->batch; i++)
+        l->images[i] = l->index ? l->index[positions[i]] : positions[i];
+    if (vae_dataset_read_list(l->ds, l->images, l->batch, out, l->workers) == 0)
+        return 0;
+    snprintf(l->error, sizeof l->error, "%s", l->ds->error);
+    return -1;
 }
 
 static void *loader_thread(void *arg) {
@@ -123,15 +87,13 @@ int vae_loader_start(vae_loader **out, vae_dataset *ds, const long *index, long 
         return -1;
     }
     *l = (vae_loader){.ds = ds, .index = index, .n = n, .steps_per_epoch = n / batch,
-                      .batch = batch, .seed = seed, .perm_epoch = -1,
-                      .next_fill = first_step, .next_take = first_step, .workers = 1};
-    if (ds->costly_read) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        l->workers = (int)(cores < 1 ? 1 : cores > VAE_LOADER_MAX_WORKERS ? VAE_LOADER_MAX_WORKERS : cores);
-        if (l->workers > batch)
-            l->workers = batch;
-    }
-    int ok = (l->perm = malloc((size_t)n * sizeof *l->perm)) != NULL;
+                      .batch = batch, .seed = seed,
+                      .next_fill = first_step, .next_take = first_step};
+    l->workers = vae_dataset_read_threads(ds);
+    if (l->workers > batch)
+        l->workers = batch;
+    int ok = vae_batch_order_init(&l->order, n, batch, seed) == 0 &&
+             (l->images = malloc((size_t)batch * sizeof *l->images)) != NULL;
     for (int s = 0; s < VAE_LOADER_SLOTS; s++)
         ok = ok && (l->slots[s] = malloc((size_t)batch * VAE_DATA_IMAGE_BYTES)) != NULL;
     pthread_mutex_init(&l->lock, NULL);
@@ -184,6 +146,7 @@ void vae_loader_stop(vae_loader *l) {
     pthread_mutex_destroy(&l->lock);
     for (int s = 0; s < VAE_LOADER_SLOTS; s++)
         free(l->slots[s]);
-    free(l->perm);
+    vae_batch_order_free(&l->order);
+    free(l->images);
     free(l);
 }

@@ -47,6 +47,22 @@ typedef struct {
 
 static uint64_t step_seed(const vae_step_in *in) { return (uint64_t)in->seed_lo | (uint64_t)in->seed_hi << 32; }
 
+/* One row of x (S values) from one image row's channel (every third byte
+ * of src), mirrored or not: the reference's u·(1/127.5) - 1. */
+static void convert_row(float *dst, const uint8_t *src, int mirror, int S) {
+    const float scale = 1.0f / 127.5f;
+    if (mirror)
+        for (int col = 0; col < S; col++)
+            dst[col] = (float)src[(S - 1 - col) * 3] * scale - 1;
+    else
+        for (int col = 0; col < S; col++)
+            dst[col] = (float)src[col * 3] * scale - 1;
+}
+
+static int flipped(const vae_step_in *in, int64_t b) {
+    return in->flip && (vae_rng_u32(step_seed(in), VAE_STREAM_FLIP, in->step, (uint32_t)b) & 1u);
+}
+
 /* x (B,3,S,S) from pixels (B,S,S,3), mirrored where the FLIP stream says;
  * the range is over rows (b, c, y). */
 RANGE(input_convert) {
@@ -55,21 +71,31 @@ RANGE(input_convert) {
     const uint8_t *pixels = (const uint8_t *)fast_at(c->f, c->s->op.t[1]);
     const vae_step_in *in = STEP_IN(2);
     const int S = D(1);
-    const float scale = 1.0f / 127.5f;
     for (int64_t row = i0; row < i1; row++) {
         int64_t b = row / (3 * S), ch = row / S % 3, y = row % S;
-        int mirror = in->flip && (vae_rng_u32(step_seed(in), VAE_STREAM_FLIP, in->step, (uint32_t)b) & 1u);
-        const uint8_t *src = pixels + ((size_t)b * S + y) * S * 3 + ch;
-        float *dst = x + (size_t)row * S;
-        if (mirror)
-            for (int col = 0; col < S; col++)
-                dst[col] = (float)src[(S - 1 - col) * 3] * scale - 1;
-        else
-            for (int col = 0; col < S; col++)
-                dst[col] = (float)src[col * 3] * scale - 1;
+        convert_row(x + (size_t)row * S, pixels + ((size_t)b * S + y) * S * 3 + ch, flipped(in, b), S);
     }
 }
 ELEMENTWISE(input_convert, (int64_t)D(0) * 3 * D(1), 64)
+
+/* The same from images (N,S,S,3) by indices (B), relative to image `first`;
+ * rows of an index outside [first, first + N) are left alone. */
+RANGE(input_gather) {
+    CTX;
+    float *x = T(0);
+    const uint8_t *images = (const uint8_t *)fast_at(c->f, c->s->op.t[1]);
+    const uint32_t *indices = (const uint32_t *)fast_at(c->f, c->s->op.t[2]);
+    const vae_step_in *in = STEP_IN(3);
+    const int S = D(1);
+    const uint32_t N = (uint32_t)D(2), first = (uint32_t)D(3);
+    for (int64_t row = i0; row < i1; row++) {
+        int64_t b = row / (3 * S), ch = row / S % 3, y = row % S;
+        uint32_t i = indices[b] - first;
+        if (i < N)
+            convert_row(x + (size_t)row * S, images + (((size_t)i * S + y) * S) * 3 + ch, flipped(in, b), S);
+    }
+}
+ELEMENTWISE(input_gather, (int64_t)D(0) * 3 * D(1), 64)
 
 /* x (B,C,N) += b (C); the range is over (b, c) rows. */
 RANGE(bias_forward) {
@@ -224,6 +250,7 @@ ELEMENTWISE(adam, D(0), GRAIN)
 fast_run_fn fast_elementwise_op(vae_op_kind kind) {
     switch (kind) {
     case VAE_OP_INPUT_CONVERT: return input_convert;
+    case VAE_OP_INPUT_GATHER: return input_gather;
     case VAE_OP_BIAS_FWD: return bias_forward;
     case VAE_OP_LEAKY_RELU_FWD: return leaky_relu_forward;
     case VAE_OP_LEAKY_RELU_BWD: return leaky_relu_backward;

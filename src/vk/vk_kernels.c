@@ -45,6 +45,7 @@ static const vk_kernel kernels[VAE_OP_COUNT] = {
     [VAE_OP_AGGREGATE_LOG_DENSITY] = PLANNED(),
     [VAE_OP_LOSS_SCALE_CHECK] = ITEMS(),
     [VAE_OP_LOSS_SCALE_UPDATE] = ITEMS(),
+    [VAE_OP_INPUT_GATHER] = ITEMS(),
 };
 
 const vk_kernel *vk_kernel_get(vae_op_kind kind) {

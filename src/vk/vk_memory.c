@@ -9,7 +9,7 @@
 #define MAPPED_FLAGS (VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT)
 
 static const char *arena_names[VAE_ARENA_COUNT] = {"parameter", "gradient", "Adam m", "Adam v",
-                                                   "activation", "IO"};
+                                                   "activation", "IO", "dataset"};
 
 static int find_type(const vk_context *ctx, uint32_t allowed, VkMemoryPropertyFlags want) {
     for (uint32_t i = 0; i < ctx->memory.memoryTypeCount; i++)

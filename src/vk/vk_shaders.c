@@ -28,6 +28,7 @@
 #include "shaders/aggregate_log_density.h"
 #include "shaders/loss_scale_check.h"
 #include "shaders/loss_scale_update.h"
+#include "shaders/input_gather.h"
 
 #define SHADER(kind, name) [VAE_OP_##kind] = {#name, name##_spv, sizeof name##_spv}
 
@@ -53,6 +54,7 @@ const vk_shader vk_shaders[VAE_OP_COUNT] = {
     SHADER(AGGREGATE_LOG_DENSITY, aggregate_log_density),
     SHADER(LOSS_SCALE_CHECK, loss_scale_check),
     SHADER(LOSS_SCALE_UPDATE, loss_scale_update),
+    SHADER(INPUT_GATHER, input_gather),
 };
 
 #define GEMM(name) {#name, name##_spv, sizeof name##_spv}

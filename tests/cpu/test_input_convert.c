@@ -1,4 +1,5 @@
-/* input_convert: uint8 NHWC pixels to [-1, 1] NCHW floats, with flips. The
+/* input_convert: uint8 NHWC pixels to [-1, 1] NCHW floats, with flips, and
+ * input_gather, the same on images picked by index. The
  * formula x = (float)u·(1.0f/127.5f) - 1.0f is a contract the GPU shader
  * must reproduce bit for bit, so it is checked bit for bit here. */
 #include "vaevk/ops.h"
@@ -71,6 +72,43 @@ static int check_flip(int S) {
     return fails;
 }
 
+/* input_gather against input_convert on the batch the indices name: the
+ * same bits, flips included; gathered in two chunks (two ops, each writing
+ * only the rows whose image it holds) the same again, and a row whose
+ * index no chunk holds left as it was. */
+static int check_gather(int S) {
+    enum { N = 7, B = 5 };
+    const size_t img = (size_t)S * S * 3;
+    const uint32_t indices[B] = {6, 0, 3, 3, 1};
+    const uint8_t flip[B] = {1, 0, 0, 1, 1};
+    uint8_t *data = test_alloc(N * img), *batch = test_alloc(B * img);
+    float *want = ALLOC_F(B * img), *got = ALLOC_F(B * img);
+    for (size_t i = 0; i < N * img; i++) data[i] = (uint8_t)(i * 131 + i / 7);
+    for (int b = 0; b < B; b++) memcpy(batch + b * img, data + indices[b] * img, img);
+    input_convert(want, batch, flip, B, S);
+    char what[120];
+    int fails = 0;
+    memset(got, 0, B * img * sizeof *got);
+    input_gather(got, data, indices, flip, B, S, N, 0);
+    snprintf(what, sizeof what, "S=%d: gather equals convert of the gathered batch (differing bytes)", S);
+    fails += report(what, memcmp(got, want, B * img * sizeof *got) != 0, 0.0);
+    /* chunks [0, 4) and [4, 7) */
+    memset(got, 0, B * img * sizeof *got);
+    input_gather(got, data, indices, flip, B, S, 4, 0);
+    input_gather(got, data + 4 * img, indices, flip, B, S, N - 4, 4);
+    snprintf(what, sizeof what, "S=%d: gathered from two chunks, the same (differing bytes)", S);
+    fails += report(what, memcmp(got, want, B * img * sizeof *got) != 0, 0.0);
+    /* only the chunk [4, 7): row 0 (image 6) written, the others untouched */
+    for (size_t i = 0; i < B * img; i++) got[i] = 42.0f;
+    input_gather(got, data + 4 * img, indices, flip, B, S, N - 4, 4);
+    int untouched = 1;
+    for (size_t i = img; i < B * img; i++) untouched &= got[i] == 42.0f;
+    snprintf(what, sizeof what, "S=%d: rows outside the chunk untouched, the one inside written (0 = yes)", S);
+    fails += report(what, !untouched || memcmp(got, want, img * sizeof *got) != 0, 0.0);
+    free(data); free(batch); free(want); free(got);
+    return fails;
+}
+
 int main(void) {
     /* One 16x16 image whose three channels each hold all 256 values. */
     enum { S = 16 };
@@ -92,6 +130,8 @@ int main(void) {
     fails += report("127 and 128 symmetric about 0: |x127 + x128|", fabs(m127 + m128), 0x1p-21);
     fails += check_flip(5);
     fails += check_flip(64);
+    fails += check_gather(5);
+    fails += check_gather(64);
     if (fails) printf("%d input_convert checks FAILED\n", fails);
     else printf("all input_convert checks passed\n");
     return fails ? 1 : 0;
