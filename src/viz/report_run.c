@@ -1,6 +1,6 @@
 /* The report's first section: when the run trained, for how long, on what,
- * how far it got and how fast, from sessions.csv (absent in older runs)
- * and log.csv. */
+ * how far it got, in which precision and how fast, from sessions.csv
+ * (absent in older runs), the checkpoint's progress and log.csv. */
 #include <stdio.h>
 #include <time.h>
 
@@ -57,6 +57,15 @@ void report_run_section(report_page *pg) {
     snprintf(v, sizeof v, "%ld (%ld per epoch: %d epoch%s done)", p->step, p->steps_per_epoch,
              p->epoch, p->epoch == 1 ? "" : "s");
     row(&pg->html, "steps done", v);
+    if (p->precision == VAE_PRECISION_MIXED)
+        snprintf(v, sizeof v, "mixed: binary16 products, fp32 sums and all else; loss scale %g at the end, "
+                 "%u step%s skipped for inf/NaN gradients", (double)p->scaler.scale, p->scaler.skipped,
+                 p->scaler.skipped == 1 ? "" : "s");
+    else if (p->scaler.skipped)
+        snprintf(v, sizeof v, "fp32 (and mixed before: %u steps skipped for inf/NaN gradients)", p->scaler.skipped);
+    else
+        snprintf(v, sizeof v, "fp32");
+    row(&pg->html, "precision", v);
     report_throughput(pg->dir, pg->o->batch, v, sizeof v);
     row(&pg->html, "throughput", v);
     sb_puts(&pg->html, "</table>\n");

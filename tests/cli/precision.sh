@@ -23,6 +23,9 @@ first=$(sed -n 2p "$TMP/straight/log.csv" | cut -d, -f8,9)
 check "log.csv's first row: loss_scale,skipped = $first (S starts at 2^16)" test "$first" = "65536,0"
 scaler=$("$CKPT_TOOL" scaler "$TMP/straight")
 check "checkpoint: $scaler" test "$scaler" = "precision mixed scale 65536 clean 12 skipped 0"
+check "report.html's run table says mixed, S and the skipped steps" \
+    grep -q '<th>precision</th><td>mixed: binary16 products, fp32 sums and all else; loss scale 65536 at the end, 0 steps skipped' \
+    "$TMP/straight/report.html"
 
 expect_ok train --device reference --precision mixed $MODEL --steps 5 --out "$TMP/resumed"
 expect_ok train --device reference --quiet --resume "$TMP/resumed" --steps 12

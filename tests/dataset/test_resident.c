@@ -5,6 +5,7 @@
  * chunks; a dataset that does not fit is refused with the limit named and
  * the trainer keeps taking pixels; misuse is refused. Run on one device
  * (reference, cpu or a Vulkan index) given as the argument. */
+#include "../common/device_arg.h"
 #include "dataset_check.h"
 #include "vaevk/dataset.h"
 #include "vaevk/device.h"
@@ -151,27 +152,11 @@ static void check_refused(vae_backend *be, const uint8_t *images, const run_resu
 }
 
 int main(int argc, char **argv) {
-    char err[512];
+    int exit_code = 0;
     vae_device dev;
-    if (argc != 2 || vae_device_parse(argv[1], 0, &dev, err, sizeof err) != 0) {
-        fprintf(stderr, "usage: test_resident reference|cpu|N (%s)\n", argc == 2 ? err : "");
-        return 2;
-    }
-    if (dev.kind == VAE_DEVICE_VULKAN) {
-        vae_vk_device_info *d = NULL;
-        int n = 0;
-        if (vae_vk_list_devices(&d, &n, err, sizeof err) != 0 || n <= dev.vulkan_index) {
-            printf("skipped: no Vulkan device %d\n", dev.vulkan_index);
-            return 77;
-        }
-        free(d);
-    }
-    vae_backend *be = vae_device_open(dev, err, sizeof err);
-    if (!be) {
-        printf("FAIL opening %s: %s\n", argv[1], err);
-        return 1;
-    }
-    printf("backend: %s\n", be->name);
+    vae_backend *be = test_open_device_arg(argc, argv, "test_resident", &dev, &exit_code);
+    if (!be)
+        return exit_code;
     uint8_t *images = test_alloc((size_t)N * VAE_DATA_IMAGE_BYTES);
     synth_faces(images, SEED, 0, N);
     vae_trainer t;

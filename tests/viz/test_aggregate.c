@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "../common/check.h"
+#include "../common/device_arg.h"
 #include "vaevk/device.h"
 #include "vaevk/train.h"
 #include "vaevk/vulkan.h"
@@ -154,27 +155,11 @@ static void run_trainer(vae_backend *be, const char *what, const int channels[VA
 }
 
 int main(int argc, char **argv) {
-    char err[512];
+    int exit_code = 0;
     vae_device dev;
-    if (argc != 2 || vae_device_parse(argv[1], 0, &dev, err, sizeof err) != 0) {
-        fprintf(stderr, "usage: test_aggregate reference|cpu|N (%s)\n", argc == 2 ? err : "");
-        return 2;
-    }
-    if (dev.kind == VAE_DEVICE_VULKAN) {
-        vae_vk_device_info *d = NULL;
-        int n = 0;
-        if (vae_vk_list_devices(&d, &n, err, sizeof err) != 0 || n <= dev.vulkan_index) {
-            printf("skipped: no Vulkan device %d\n", dev.vulkan_index);
-            return 77;
-        }
-        free(d);
-    }
-    vae_backend *be = vae_device_open(dev, err, sizeof err);
-    if (!be) {
-        printf("FAIL opening %s: %s\n", argv[1], err);
-        return 1;
-    }
-    printf("backend: %s\n", be->name);
+    vae_backend *be = test_open_device_arg(argc, argv, "test_aggregate", &dev, &exit_code);
+    if (!be)
+        return exit_code;
     /* sized for lavapipe: about 2·10^6 terms a case */
     mixture cases[] = {
         make("random", 300, 500, 13, -2.0, 1.0, 0, 0, 1),

@@ -81,23 +81,7 @@ static void free_arenas(uint32_t *x[VAE_ARENA_COUNT]) {
 /* Runs op (with these arenas' contents) on be; out: the arenas after. */
 static int run_on(vae_backend *be, const one_op *p, const vae_op *op, uint32_t *const init[VAE_ARENA_COUNT],
                   uint32_t *out[VAE_ARENA_COUNT]) {
-    if (be->vt->alloc_arenas(be, p->words) != 0)
-        return -1;
-    for (int a = 0; a < VAE_ARENA_COUNT; a++) {
-        vae_tensor all = {(uint32_t)a, 0, p->words[a]};
-        if (p->words[a] && be->vt->write(be, all, init[a]) != 0)
-            return -1;
-    }
-    vae_program prog = {(vae_op *)op, 1, 1};
-    if (vae_backend_run_program(be, &prog) != 0)
-        return -1;
-    for (int a = 0; a < VAE_ARENA_COUNT; a++) {
-        out[a] = test_alloc((size_t)p->words[a] * 4 + 4);
-        vae_tensor all = {(uint32_t)a, 0, p->words[a]};
-        if (p->words[a] && be->vt->read(be, all, out[a]) != 0)
-            return -1;
-    }
-    return 0;
+    return vkt_run_op(be, op, p->words, init, out);
 }
 
 /* ---- 1. the rounding, bit for bit ---------------------------------------- */

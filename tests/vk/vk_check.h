@@ -53,4 +53,28 @@ static inline int vkt_validation_verdict(void) {
     return n != 0;
 }
 
+/* One op on be from arenas of these sizes holding `init`; out[a] gets
+ * arena a afterwards (allocated here, one spare word). 0, or -1 with
+ * be->error. */
+static inline int vkt_run_op(vae_backend *be, const vae_op *op, const uint32_t words[VAE_ARENA_COUNT],
+                             uint32_t *const init[VAE_ARENA_COUNT], uint32_t *out[VAE_ARENA_COUNT]) {
+    if (be->vt->alloc_arenas(be, words) != 0)
+        return -1;
+    for (int a = 0; a < VAE_ARENA_COUNT; a++) {
+        vae_tensor all = {(uint32_t)a, 0, words[a]};
+        if (words[a] && be->vt->write(be, all, init[a]) != 0)
+            return -1;
+    }
+    vae_program prog = {(vae_op *)op, 1, 1};
+    if (vae_backend_run_program(be, &prog) != 0)
+        return -1;
+    for (int a = 0; a < VAE_ARENA_COUNT; a++) {
+        out[a] = test_alloc((size_t)words[a] * 4 + 4);
+        vae_tensor all = {(uint32_t)a, 0, words[a]};
+        if (words[a] && be->vt->read(be, all, out[a]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 #endif
