@@ -6,8 +6,14 @@
 // accumulators (issue 9's mixed precision). Compiled once per extension the
 // build's glslang knows (gemm_coopmat_nv, gemm_coopmat_khr; coopmat.glsl);
 // src/vk/vk_coopmat_choose.c picks the shape and tile from what the device
-// advertises and fills the constants and push constants below. Not yet used
-// by training: tools/bench_coopmat.c runs it against the CPU.
+// advertises and fills the constants and push constants below.
+// tools/bench_coopmat.c runs it against the CPU; training runs the mixed
+// products on it through the explicit route (src/vk/vk_im2col.c) only with
+// VAEVK_COOPMAT=1, until it has passed the selftest on a GPU.
+//
+// K may be split over z as in the tiled kernels (gemm.glsl): workgroup z
+// sums terms [z·chunk, min(K, (z+1)·chunk)) into its own copy of C,
+// c_split words after the previous one; the caller adds the copies.
 //
 // A workgroup computes a TM×TN tile of C with SGM×SGN subgroups, each a
 // WM×WN block of it as FM×FN accumulators of LM×LN. K is walked TK at a
@@ -51,6 +57,8 @@ const uint TK = SLICE & 0xffu, SGM = (SLICE >> 8) & 0xffu, SGN = SLICE >> 16;
 layout(push_constant) uniform Push {
     uint M, N, K;
     uint a_m, a_k, b_k, b_n, c_m, c_n;
+    uint chunk;   // terms of K per split (z)
+    uint c_split; // words between the splits' copies of C
 } pc;
 
 layout(std430, binding = 0) writeonly buffer MatC { float c[]; };
@@ -71,6 +79,7 @@ shared float16_t Bs[2u * B_HALVES]; // [buffer][k][n]
 shared float Cs[SGM * SGN * LM * LN]; // [subgroup][row][column]
 
 float ra[A_LOADS], rb[B_LOADS];
+uint k_end; // this split's end of K
 
 // Slot e of a slice: which (row, column) it holds. Consecutive invocations
 // take consecutive addresses of the operand in memory where its fast
@@ -83,14 +92,14 @@ void fetch(uint m0, uint n0, uint k0) {
         uvec2 s = a_slot(gl_LocalInvocationIndex + j * NT);
         uint m = m0 + s.x, k = k0 + s.y;
         ra[j] = 0.0;
-        if (m < pc.M && k < pc.K)
+        if (m < pc.M && k < k_end)
             ra[j] = a[m * pc.a_m + k * pc.a_k];
     }
     [[unroll]] for (uint j = 0u; j < B_LOADS; j++) {
         uvec2 s = b_slot(gl_LocalInvocationIndex + j * NT);
         uint k = k0 + s.x, n = n0 + s.y;
         rb[j] = 0.0;
-        if (k < pc.K && n < pc.N)
+        if (k < k_end && n < pc.N)
             rb[j] = b[k * pc.b_k + n * pc.b_n];
     }
 }
@@ -125,7 +134,7 @@ void multiply(uint buf, uint wm0, uint wn0) {
 }
 
 void store(uint m0, uint n0) {
-    uint scratch = gl_SubgroupID * LM * LN;
+    uint scratch = gl_SubgroupID * LM * LN, copy = gl_WorkGroupID.z * pc.c_split;
     [[unroll]] for (uint i = 0u; i < FM; i++)
         [[unroll]] for (uint j = 0u; j < FN; j++) {
             CM_STORE(acc[i * FN + j], Cs, scratch, LN);
@@ -133,7 +142,7 @@ void store(uint m0, uint n0) {
             for (uint e = gl_SubgroupInvocationID; e < LM * LN; e += gl_SubgroupSize) {
                 uint m = m0 + i * LM + e / LN, n = n0 + j * LN + e % LN;
                 if (m < pc.M && n < pc.N)
-                    c[m * pc.c_m + n * pc.c_n] = Cs[scratch + e];
+                    c[copy + m * pc.c_m + n * pc.c_n] = Cs[scratch + e];
             }
             subgroupBarrier(); // read before the next block overwrites it
         }
@@ -144,14 +153,16 @@ void main() {
     uint wm0 = (gl_SubgroupID / SGN) * WM, wn0 = (gl_SubgroupID % SGN) * WN;
     [[unroll]] for (uint i = 0u; i < FM * FN; i++)
         acc[i] = CM_ACC(LM, LN)(0.0);
-    uint slices = (pc.K + TK - 1u) / TK;
-    fetch(m0, n0, 0u);
+    uint k_begin = gl_WorkGroupID.z * pc.chunk;
+    k_end = min(pc.K, k_begin + pc.chunk);
+    uint slices = (k_end - k_begin + TK - 1u) / TK;
+    fetch(m0, n0, k_begin);
     stage(0u);
     barrier();
     for (uint s = 0u; s < slices; s++) {
         bool more = s + 1u < slices;
         if (more)
-            fetch(m0, n0, (s + 1u) * TK);
+            fetch(m0, n0, k_begin + (s + 1u) * TK);
         multiply(s & 1u, wm0, wn0);
         if (more)
             stage((s + 1u) & 1u);

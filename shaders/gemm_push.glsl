@@ -5,6 +5,7 @@
 // A plain product (gemm_plain.comp) reads A (m, k) at m·a_m + k·a_k, B (k, n)
 // at k·b_k + n·b_n and writes C (m, n) at m·c_m + n·c_n. The epilogue
 // (epilogue.glsl) says what is done to each output before it is stored.
+// The explicit route's layout kernels (im2col.glsl) read the same block.
 #ifndef GEMM_PUSH_GLSL
 #define GEMM_PUSH_GLSL
 
@@ -19,6 +20,8 @@ layout(push_constant) uniform Push {
     uint epilogue;   // EPI_* bits
     float slope;     // of EPI_LEAKY_RELU
     uint epi_c, epi_n; // output word i is in channel (i / epi_n) % epi_c
+    uint b0, nb;     // the explicit route's layout kernels (im2col.glsl): the
+                     // batch chunk, images b0 .. b0+nb-1
 } pc;
 
 #define EPI_BIAS 1u          // add bias[channel] (VAE_OP_BIAS_FWD)

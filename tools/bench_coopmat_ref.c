@@ -11,8 +11,8 @@
 
 vk_coopmat_push bench_push(const bench_case *c) {
     if (c->transposed)
-        return (vk_coopmat_push){c->M, c->N, c->K, 1, c->M, 1, c->K, 1, c->M};
-    return (vk_coopmat_push){c->M, c->N, c->K, c->K, 1, c->N, 1, c->N, 1};
+        return (vk_coopmat_push){c->M, c->N, c->K, 1, c->M, 1, c->K, 1, c->M, c->K, 0};
+    return (vk_coopmat_push){c->M, c->N, c->K, c->K, 1, c->N, 1, c->N, 1, c->K, 0};
 }
 
 static float operand(const bench_case *c, uint32_t which, uint32_t i) {

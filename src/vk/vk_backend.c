@@ -4,6 +4,7 @@
 
 #include "vaevk/vulkan.h"
 #include "vk/vk_backend.h"
+#include "vk/vk_describe.h"
 
 static vk_backend *vkb(vae_backend *be) { return (vk_backend *)be; }
 
@@ -57,9 +58,18 @@ vae_backend *vae_vk_backend_create(int device_index, char *err, size_t errlen) {
         return NULL;
     }
     b->base.vt = &vk_vtable;
-    if (vk_context_open(&b->ctx, device_index, err, errlen) != 0) {
+    vk_route_env_read(&b->route_env);
+    int opened = b->route_env.coopmat ? vk_context_open_coopmat(&b->ctx, device_index, err, errlen)
+                                      : vk_context_open(&b->ctx, device_index, err, errlen);
+    if (opened != 0) {
         free(b);
         return NULL;
+    }
+    if (b->ctx.coopmat) {
+        vae_vk_device_info info;
+        vk_describe(b->ctx.phys, device_index, &info);
+        b->coopmat = vk_route_coopmat(&info, vae_vk_coopmat_built(), &b->route_env, &b->coopmat_cfg,
+                                      b->ctx.coopmat_why, sizeof b->ctx.coopmat_why);
     }
     if (vk_memory_init(&b->ctx, &b->mem, err, errlen) != 0 ||
         vk_pipelines_init(&b->ctx, &b->pipes, err, errlen) != 0) {
@@ -69,6 +79,8 @@ vae_backend *vae_vk_backend_create(int device_index, char *err, size_t errlen) {
     snprintf(b->base.name, sizeof b->base.name, "Vulkan %d: %.140s", device_index, b->ctx.props.deviceName);
     b->base.max_tensor_bytes = b->ctx.props.limits.maxStorageBufferRange;
     b->base.max_arena_bytes = b->ctx.max_allocation;
-    b->base.mixed = VAE_MIXED_EMULATED; /* shaders/gemm.glsl rounds the operands, sums in fp32 */
+    /* on cooperative matrices only when VAEVK_COOPMAT=1 (vk_route.h); else
+     * shaders/gemm.glsl rounds the operands and sums in fp32 */
+    b->base.mixed = b->coopmat ? VAE_MIXED_MATRIX : VAE_MIXED_EMULATED;
     return &b->base;
 }

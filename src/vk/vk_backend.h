@@ -7,6 +7,7 @@
 #include "vk/vk_context.h"
 #include "vk/vk_memory.h"
 #include "vk/vk_pipelines.h"
+#include "vk/vk_route.h"
 
 typedef struct {
     vae_backend base;
@@ -14,6 +15,9 @@ typedef struct {
     vk_memory mem;
     vk_pipelines pipes;
     uint32_t arena_generation; /* bumped by alloc_arenas: older recordings are stale */
+    vk_route_env route_env;    /* VAEVK_COOPMAT, VAEVK_FORCE_IM2COL (vk_route.h) */
+    int coopmat;               /* mixed products on cooperative matrices, with: */
+    vk_coopmat_config coopmat_cfg;
 } vk_backend;
 
 /* The vtable's record/submit/wait/free_recording; errors go to base.error. */

@@ -8,8 +8,10 @@
  *   vk_coopmat_shaders.c  the kernels this build compiled (shaders/
  *                         meson.build probes glslang per extension).
  *
- * The kernel (shaders/gemm_coopmat.comp) is not yet used by training;
- * tools/bench_coopmat.c runs it against the CPU. */
+ * The kernel (shaders/gemm_coopmat.comp): tools/bench_coopmat.c runs it
+ * against the CPU; training's mixed products run on it through the
+ * explicit route (vk_im2col.h) when VAEVK_COOPMAT=1 (vk_route.h), not yet
+ * by default: it has not run on a GPU. */
 #ifndef VAEVK_VK_COOPMAT_H
 #define VAEVK_VK_COOPMAT_H
 
@@ -66,10 +68,13 @@ int vk_coopmat_choose(const vae_vk_device_info *d, int built, vk_coopmat_config 
 
 /* Mirrors the push constants of shaders/gemm_coopmat.comp: C (M×N) =
  * A (M×K)·B (K×N), A (m, k) at word m·a_m + k·a_k of binding 1, B (k, n) at
- * k·b_k + n·b_n of binding 2, C (m, n) at m·c_m + n·c_n of binding 0. */
+ * k·b_k + n·b_n of binding 2, C (m, n) at m·c_m + n·c_n of binding 0.
+ * Workgroup z sums K's terms [z·chunk, (z+1)·chunk) into copy z of C,
+ * z·c_split words on (one split: chunk = K, one workgroup in z). */
 typedef struct {
     uint32_t M, N, K;
     uint32_t a_m, a_k, b_k, b_n, c_m, c_n;
+    uint32_t chunk, c_split;
 } vk_coopmat_push;
 
 /* The pipeline key of cfg's kernel (three bindings, the push constants). */

@@ -1,7 +1,8 @@
 /* A dispatch: one kernel launch of a recording, with everything
  * vk_record.c needs to bind and record it. The planners (vk_plan.h) fill
  * them from ops, with the helpers below; an op takes one dispatch, or two
- * when its sum is split over workgroups (the parts, then split_sum). */
+ * when its sum is split over workgroups (the parts, then split_sum), or on
+ * the explicit route (vk_im2col.h) up to four per batch chunk. */
 #ifndef VAEVK_VK_DISPATCH_H
 #define VAEVK_VK_DISPATCH_H
 
@@ -14,7 +15,7 @@
 #include "vk/vk_pipelines.h"
 
 #define VK_MAX_BINDINGS VAE_OP_MAX_TENSORS
-#define VK_DISPATCHES_PER_OP 2
+#define VK_DISPATCHES_PER_OP 32
 
 typedef struct {
     const vk_pipeline *pipe;

@@ -114,6 +114,9 @@ int vk_plan_op(vk_backend *b, const vae_op *ops, int remaining, vk_dispatch *out
     if (vae_op_info_of(op->kind)->family == VAE_FAMILY_PRODUCT) {
         vk_epilogue e;
         *consumed += fuse(b, op, ops + 1, remaining - 1, &e);
+        vk_route route = vk_route_of(op, b->coopmat, &b->route_env);
+        if (route != VK_ROUTE_IMPLICIT)
+            return vk_plan_explicit(b, op, &e, route, out, scratch_words, err, errlen);
         return vk_plan_product(b, op, &e, out, scratch_words, err, errlen);
     }
     if (op->kind == VAE_OP_BIAS_BWD)

@@ -4,7 +4,8 @@
  * convolution or linear forward takes the VAE_OP_BIAS_FWD and (leaky)
  * ReLU that follow it into its epilogue, shaders/epilogue.glsl, unless
  * VAEVK_NO_FUSION=1 is set: to compare, the results are the same bits)
- * and hands the op to the planner of its kind of kernel below. Planners
+ * and hands the op to the planner of its kind of kernel below (a product
+ * to the one of its route, vk_route.h). Planners
  * call only the helpers of vk_dispatch.h and their own files, never back
  * here. */
 #ifndef VAEVK_VK_PLAN_H
@@ -13,6 +14,7 @@
 #include "vk/vk_backend.h"
 #include "vk/vk_dispatch.h"
 #include "vk/vk_product.h"
+#include "vk/vk_route.h"
 
 /* The dispatches of ops[0] (returns how many, at most
  * VK_DISPATCHES_PER_OP), with *consumed set to the number of ops they run
@@ -32,6 +34,10 @@ int vk_plan_kernel(vk_backend *b, const vae_op *op, const vae_op_size *size, vk_
 /* A convolution or linear layer, with the epilogue e (vk_product.c). */
 int vk_plan_product(vk_backend *b, const vae_op *op, const vk_epilogue *e, vk_dispatch *out,
                     uint64_t *scratch_words, char *err, size_t errlen);
+/* A convolution or linear layer on an explicit route (vk_route.h), with
+ * the epilogue e (vk_im2col_plan.c). */
+int vk_plan_explicit(vk_backend *b, const vae_op *op, const vk_epilogue *e, vk_route route, vk_dispatch *out,
+                     uint64_t *scratch_words, char *err, size_t errlen);
 /* VAE_OP_BIAS_BWD (vk_bias_bwd.c). */
 int vk_plan_bias_bwd(vk_backend *b, const vae_op *op, vk_dispatch *out, uint64_t *scratch_words,
                      char *err, size_t errlen);

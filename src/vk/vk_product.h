@@ -28,6 +28,7 @@ typedef struct {
     uint32_t epilogue;   /* VK_EPI_* */
     float slope;
     uint32_t epi_c, epi_n;
+    uint32_t b0, nb;     /* the explicit route's batch chunk (vk_im2col.h) */
 } vk_gemm_push;
 
 /* The epilogue bits of shaders/gemm_push.glsl. */

@@ -8,6 +8,10 @@
 #include "shaders/conv_scatter.h"
 #include "shaders/conv_weight.h"
 #include "shaders/split_sum.h"
+#include "shaders/im2col.h"
+#include "shaders/col2im.h"
+#include "shaders/to_cn.h"
+#include "shaders/from_cn.h"
 #include "shaders/bias_fwd.h"
 #include "shaders/bias_bwd.h"
 #include "shaders/leaky_relu_fwd.h"
@@ -67,3 +71,10 @@ const vk_shader vk_product_shaders[VK_PRODUCT_KERNELS] = {
 };
 
 const vk_shader vk_split_sum_shader = GEMM(split_sum);
+
+const vk_shader vk_layout_shaders[VK_LAYOUT_KERNELS] = {
+    [VK_IM2COL] = GEMM(im2col),
+    [VK_COL2IM] = GEMM(col2im),
+    [VK_TO_CN] = GEMM(to_cn),
+    [VK_FROM_CN] = GEMM(from_cn),
+};

@@ -24,4 +24,10 @@ typedef enum { VK_CONV_GATHER, VK_CONV_SCATTER, VK_CONV_WEIGHT, VK_GEMM_PLAIN, V
 extern const vk_shader vk_product_shaders[VK_PRODUCT_KERNELS];
 extern const vk_shader vk_split_sum_shader;
 
+/* The explicit route's layout kernels (shaders/im2col.glsl, vk_im2col.h):
+ * a convolution's taps into a matrix and back, the small side's channels
+ * as rows and back. */
+typedef enum { VK_IM2COL, VK_COL2IM, VK_TO_CN, VK_FROM_CN, VK_LAYOUT_KERNELS } vk_layout_kernel;
+extern const vk_shader vk_layout_shaders[VK_LAYOUT_KERNELS];
+
 #endif

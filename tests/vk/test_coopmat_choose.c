@@ -150,8 +150,8 @@ static void key_and_grid(void) {
     vk_coopmat_key(&c, &k);
     CHECK(k.spec[0] == 256 && k.spec[1] == 16 && k.spec[2] == 8 && k.spec[3] == 16 &&
               k.spec[4] == (128u | 128u << 16) && k.spec[5] == (32u | 2u << 8 | 4u << 16) && k.bindings == 3 &&
-              k.push_bytes == 36,
-          "pipeline key: invocations, shape, packed tile and slice, 3 bindings, 36 B of push constants");
+              k.push_bytes == 44,
+          "pipeline key: invocations, shape, packed tile and slice, 3 bindings, 44 B of push constants");
     CHECK((k.shader != NULL) == ((vae_vk_coopmat_built() & NV) != 0), "the NV kernel is there iff built (%s)",
           vae_vk_coopmat_build_note());
     uint32_t g[3];
