@@ -75,13 +75,21 @@ static double rel(float got, float ref) {
     return fabs((double)got - (double)ref) / fabs((double)ref);
 }
 
-static void judge_step(vae_selftest_step *st) {
+double vae_selftest_loss_rel(vae_precision precision) {
+    return precision == VAE_PRECISION_MIXED ? VAE_SELFTEST_MIXED_LOSS_REL : VAE_SELFTEST_LOSS_REL;
+}
+
+double vae_selftest_state_nmse(vae_precision precision) {
+    return precision == VAE_PRECISION_MIXED ? VAE_SELFTEST_MIXED_STATE_NMSE : VAE_SELFTEST_STATE_NMSE;
+}
+
+static void judge_step(vae_selftest_step *st, double bound) {
     st->rel[0] = rel(st->got.loss, st->ref.loss);
     st->rel[1] = rel(st->got.recon, st->ref.recon);
     st->rel[2] = rel(st->got.kl, st->ref.kl);
     st->pass = 1;
     for (int i = 0; i < 3; i++)
-        st->pass &= st->rel[i] <= VAE_SELFTEST_LOSS_REL;
+        st->pass &= st->rel[i] <= bound;
 }
 
 /* Both trainers from the same parameters, zero moments. */
@@ -123,7 +131,7 @@ static int train(run_state *s, vae_backend *be[2], vae_selftest_train_result *r)
                          be[b]->error);
                 return -1;
             }
-        judge_step(st);
+        judge_step(st, vae_selftest_loss_rel(o->precision));
         r->steps_run = step + 1;
     }
     return 0;
@@ -143,7 +151,7 @@ static void judge_state(run_state *s, vae_selftest_train_result *r, uint32_t tot
             r->max_rel = r->step[i].rel[j] > r->max_rel ? r->step[i].rel[j] : r->max_rel;
     }
     for (int k = 0; k < 3; k++)
-        r->pass &= d[k]->special_diff == 0 && d[k]->nmse <= VAE_SELFTEST_STATE_NMSE;
+        r->pass &= d[k]->special_diff == 0 && d[k]->nmse <= vae_selftest_state_nmse(r->o.precision);
 }
 
 int vae_selftest_train(vae_backend *be, vae_backend *ref, const vae_selftest_train_options *o,
