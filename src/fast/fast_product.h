@@ -101,10 +101,11 @@ int fast_plan_linear(const vae_op *op, fast_product_plan *pp, char *err, size_t 
  * copied. -1 with err set when sizes cannot be had (vae_op_size_of). */
 int fast_plan_mixed(const vae_op *op, fast_product_plan *pp, char *err, size_t errlen);
 /* Finds the copies a recording would make twice: a later product that
- * copies the same words the same way (rounded or not), with no op in between writing
- * them, reads the first product's copy, kept in the backend's keep space.
- * Every copy lives within one submission and submissions run one at a
- * time, so all recordings share that space. Returns the words it needs. */
+ * copies the same words the same way, rounded alike, with no op in between
+ * writing them, reads the first product's copy, kept in the backend's keep
+ * space. Every copy lives within one submission and submissions run one
+ * at a time, so all recordings share that space. Returns the words it
+ * needs. (Not called by fast_record yet.) */
 size_t fast_share_copies(fast_step *steps, int count);
 /* The scratch words running the plan needs. */
 size_t fast_product_plan_scratch(const fast_product_plan *pp);
