@@ -25,18 +25,22 @@
 #define VAE_SELFTEST_LOSS_REL 1e-5
 /* Training: parameters and Adam's moments after the last step. */
 #define VAE_SELFTEST_STATE_NMSE 1e-8
-/* Training in mixed precision. Two correct implementations whose fp32
- * sums differ in the last bit (a device's fp32 against the reference's
- * double) round some binary16 operands to neighbouring halves, 2^-11 apart
- * relative, and training carries each such flip into every later step.
- * Measured over the 20-step run on lavapipe: recon within 2e-7, kl (small
- * here, 0.01 to 1) within 2.2e-3 relative, parameters 2.4e-8 nMSE. The
- * bounds leave 4.5x and 40x room; a missing rounding is caught by the op
- * checks at 1e-10, and a wrong loss scale, skip or unscale moves the loss
- * and parameters by orders of magnitude. The loss scale and the count of
- * skipped steps must agree exactly at every step. */
-#define VAE_SELFTEST_MIXED_LOSS_REL 1e-2
-#define VAE_SELFTEST_MIXED_STATE_NMSE 1e-6
+/* Training in mixed precision. Rounding an operand to binary16 is a step
+ * function: where the reference's double sums and a device's fp32 sums
+ * leave a value an ulp apart near a tie, the two round it to neighbouring
+ * halves (2^-11 apart), and over 20 steps of Adam those flips compound.
+ * Measured on the default run (vae_selftest_train_default): correct
+ * backends reach 7.9e-4 (cpu) and 2.2e-3 (Vulkan on llvmpipe) relative on
+ * the KL term (loss and recon stay near 1e-7) and 2.0e-8 / 2.4e-8 nMSE on
+ * the parameters; a backend that does not round its operands 1.5e-2 on KL
+ * and 3.8e-6 on the parameters (tests/fast/test_fast_mixed.c checks that
+ * it fails). In either precision the loss scale and the count of skipped
+ * steps must agree exactly at every step. */
+#define VAE_SELFTEST_MIXED_LOSS_REL 5e-3
+#define VAE_SELFTEST_MIXED_STATE_NMSE 3e-7
+/* The training bounds for a run in `precision`. */
+double vae_selftest_loss_rel(vae_precision precision);
+double vae_selftest_state_nmse(vae_precision precision);
 
 /* How far `got` is from `ref`, n values each. */
 typedef struct {
@@ -129,7 +133,6 @@ typedef struct {
      * past the bound; this count tells that case from a general drift. */
     size_t params_apart;
     int pass;               /* every step, and params, m, v within the state bound */
-    double loss_rel, state_nmse; /* the bounds of o.precision */
     char error[800];        /* the run could not be done; "" otherwise */
 } vae_selftest_train_result;
 

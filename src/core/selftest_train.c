@@ -75,6 +75,14 @@ static double rel(float got, float ref) {
     return fabs((double)got - (double)ref) / fabs((double)ref);
 }
 
+double vae_selftest_loss_rel(vae_precision precision) {
+    return precision == VAE_PRECISION_MIXED ? VAE_SELFTEST_MIXED_LOSS_REL : VAE_SELFTEST_LOSS_REL;
+}
+
+double vae_selftest_state_nmse(vae_precision precision) {
+    return precision == VAE_PRECISION_MIXED ? VAE_SELFTEST_MIXED_STATE_NMSE : VAE_SELFTEST_STATE_NMSE;
+}
+
 static void judge_step(vae_selftest_step *st, double bound) {
     st->rel[0] = rel(st->got.loss, st->ref.loss);
     st->rel[1] = rel(st->got.recon, st->ref.recon);
@@ -123,7 +131,7 @@ static int train(run_state *s, vae_backend *be[2], vae_selftest_train_result *r)
                          be[b]->error);
                 return -1;
             }
-        judge_step(st, r->loss_rel);
+        judge_step(st, vae_selftest_loss_rel(o->precision));
         r->steps_run = step + 1;
     }
     return 0;
@@ -143,16 +151,13 @@ static void judge_state(run_state *s, vae_selftest_train_result *r, uint32_t tot
             r->max_rel = r->step[i].rel[j] > r->max_rel ? r->step[i].rel[j] : r->max_rel;
     }
     for (int k = 0; k < 3; k++)
-        r->pass &= d[k]->special_diff == 0 && d[k]->nmse <= r->state_nmse;
+        r->pass &= d[k]->special_diff == 0 && d[k]->nmse <= vae_selftest_state_nmse(r->o.precision);
 }
 
 int vae_selftest_train(vae_backend *be, vae_backend *ref, const vae_selftest_train_options *o,
                        vae_selftest_train_result *r) {
     memset(r, 0, sizeof *r);
     r->o = *o;
-    const int mixed = o->precision == VAE_PRECISION_MIXED;
-    r->loss_rel = mixed ? VAE_SELFTEST_MIXED_LOSS_REL : VAE_SELFTEST_LOSS_REL;
-    r->state_nmse = mixed ? VAE_SELFTEST_MIXED_STATE_NMSE : VAE_SELFTEST_STATE_NMSE;
     if (check_options(o, r->error, sizeof r->error) != 0)
         return -1;
     vae_backend *both[2] = {be, ref};

@@ -141,6 +141,8 @@ vae_backend *vae_fast_backend_create(int threads, char *err, size_t errlen) {
     }
     f->base.vt = &fast_vtable;
     f->base.is_cpu = 1;
+    /* binary16 operands rounded in the copies and panels (fast_plan_mixed) */
+    f->base.mixed = VAE_MIXED_EMULATED;
     f->threads = vae_fast_threads(threads);
     f->kernels = fast_kernels_pick();
     if (!(f->pool = fast_pool_create(f->threads))) {

@@ -32,6 +32,10 @@ typedef void (*fast_peak_fn)(long iterations, float *sink);
 /* Eight results of each of `cols` (<= FAST_COLS) columns, row r's at
  * rows[r][j], to eight consecutive words per column: out[j·stride + r]. */
 typedef void (*fast_columns8_fn)(const float *const rows[8], int cols, float *out, int64_t stride);
+/* x[0..n) rounded to binary16 in place, each word to vae_round_f16's bits
+ * (vaevk/half.h), NaN kept as it is: a mixed product's operands, rounded
+ * in its copies and panels as they are made (fast_product.c). */
+typedef void (*fast_round_fn)(float *x, int64_t n);
 
 struct fast_kernels {
     const char *name;   /* "AVX2+FMA", "generic" */
@@ -39,11 +43,16 @@ struct fast_kernels {
     fast_halves_fn halves;
     fast_peak_fn peak;
     fast_columns8_fn columns8;
+    fast_round_fn round_f16;
 };
 
 /* Plain C, any processor. */
 extern const fast_kernels fast_kernels_generic;
-/* x86-64 with AVX2 and FMA; NULL where the processor or the build lacks them. */
+/* The plain C rounding (the generic set's round_f16). */
+void fast_round_f16_plain(float *x, int64_t n);
+/* x86-64 with AVX2 and FMA; NULL where the processor or the build lacks
+ * them. Its round_f16 uses F16C's conversions where the processor has
+ * them, else the plain one. */
 const fast_kernels *fast_kernels_avx2(void);
 
 #endif

@@ -128,11 +128,31 @@ TARGET static void columns8(const float *const rows[8], int cols, float *out, in
             out[j * stride + r] = rows[r][j];
 }
 
-static const fast_kernels avx2 = {"AVX2+FMA", panel, halves, peak, columns8};
+/* F16C's conversions there and back, rounding to nearest even by the
+ * immediate (not MXCSR's mode), give vae_round_f16's bits: binary16
+ * subnormals kept (the conversion to half ignores flush-to-zero; float
+ * subnormals, zero either way, keep their sign under denormals-are-zero),
+ * |x| >= 65520 to ±inf. Only NaN differs (quietened, low payload bits
+ * dropped), so a NaN is put back as it was. tests/fast/test_fast_mixed.c
+ * checks every binary16 tie, with FTZ and DAZ set and without. */
+__attribute__((target("avx2,f16c"))) static void round_f16(float *x, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 v = _mm256_loadu_ps(x + i);
+        const __m256 r = _mm256_cvtph_ps(_mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT));
+        _mm256_storeu_ps(x + i, _mm256_blendv_ps(r, v, _mm256_cmp_ps(v, v, _CMP_UNORD_Q)));
+    }
+    fast_round_f16_plain(x + i, n - i);
+}
+
+static const fast_kernels avx2 = {"AVX2+FMA", panel, halves, peak, columns8, round_f16};
+static const fast_kernels avx2_no_f16c = {"AVX2+FMA", panel, halves, peak, columns8, fast_round_f16_plain};
 
 const fast_kernels *fast_kernels_avx2(void) {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? &avx2 : NULL;
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"))
+        return NULL;
+    return __builtin_cpu_supports("f16c") ? &avx2 : &avx2_no_f16c;
 }
 #else
 const fast_kernels *fast_kernels_avx2(void) { return NULL; }

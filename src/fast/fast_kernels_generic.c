@@ -3,6 +3,8 @@
  * loops; multiplies and adds are rounded separately (no fused multiply-add). */
 #include "fast/fast_kernels.h"
 
+#include "vaevk/half.h"
+
 static void start(float a[FAST_ROWS][FAST_COLS], const float *acc, int load) {
     for (int r = 0; r < FAST_ROWS; r++)
         for (int c = 0; c < FAST_COLS; c++)
@@ -68,4 +70,10 @@ static void columns8(const float *const rows[8], int cols, float *out, int64_t s
             out[j * stride + r] = rows[r][j];
 }
 
-const fast_kernels fast_kernels_generic = {"generic", panel, halves, peak, columns8};
+/* Also the AVX2 set's, on a processor without F16C. */
+void fast_round_f16_plain(float *x, int64_t n) {
+    for (int64_t i = 0; i < n; i++)
+        x[i] = vae_round_f16(x[i]);
+}
+
+const fast_kernels fast_kernels_generic = {"generic", panel, halves, peak, columns8, fast_round_f16_plain};

@@ -50,6 +50,8 @@ static int plan_product(fast_backend *f, const vae_op *op, fast_step *s) {
     int status = vae_op_info_of(op->kind)->layer == VAE_LAYER_LINEAR
                      ? fast_plan_linear(op, pp, f->base.error, sizeof f->base.error)
                      : fast_plan_conv(op, pp, f->base.error, sizeof f->base.error);
+    if (status == 0 && op->precision == VAE_PRECISION_MIXED)
+        status = fast_plan_mixed(op, pp, f->base.error, sizeof f->base.error);
     s->scratch_words = fast_product_plan_scratch(pp);
     return status;
 }

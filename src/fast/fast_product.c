@@ -201,6 +201,7 @@ static size_t source_words(const fast_source *src) {
     switch (src->layout) {
     case FAST_PADDED: return (size_t)src->planes * (size_t)(src->h + 2) * (size_t)(src->w + 2);
     case FAST_WINDOWS: return (size_t)src->planes * (size_t)(src->h / 2 + 1) * (size_t)(src->w / 2) * 8;
+    case FAST_COPY: return (size_t)src->planes;
     default: return 0;
     }
 }
@@ -233,6 +234,7 @@ typedef struct {
     const fast_source *src;
     const float *in;
     float *out;
+    fast_round_fn round; /* NULL: the words as they are */
 } copy_ctx;
 
 /* out: planes of (h+2)×(w+2), in's planes of h×w inside a zero border. */
@@ -252,6 +254,8 @@ static void pad_range(void *ctx, int64_t begin, int64_t end) {
             row[w + 1] = 0.0f;
         }
         memset(d + (int64_t)(h + 1) * wp, 0, (size_t)wp * sizeof *d);
+        if (c->round) /* the plane, while in cache; the border stays zero */
+            c->round(d, (int64_t)hp * wp);
     }
 }
 
@@ -263,19 +267,32 @@ static void window_range(void *ctx, int64_t begin, int64_t end) {
     const int h = c->src->h, w = c->src->w, ph = h / 2 + 1, pw = w / 2;
     for (int64_t n = begin; n < end; n++) {
         const float *plane = in + n * h * w;
-        float *d = out + n * ph * pw * 8;
+        float *const first = out + n * ph * pw * 8, *d = first;
         for (int p = 0; p < ph; p++)
             for (int x = 0; x < pw; x++, d += 8)
                 for (int i = 0; i < 8; i++) {
                     int y = 2 * p - 1 + i / 4, c = 2 * x - 1 + i % 4;
                     d[i] = y >= 0 && y < h && c >= 0 && c < w ? plane[y * w + c] : 0.0f;
                 }
+        if (c->round)
+            c->round(first, (int64_t)ph * pw * 8);
     }
 }
 
+/* FAST_COPY: words [begin, end). */
+static void word_range(void *ctx, int64_t begin, int64_t end) {
+    const copy_ctx *c = ctx;
+    memcpy(c->out + begin, c->in + begin, (size_t)(end - begin) * sizeof *c->in);
+    if (c->round)
+        c->round(c->out + begin, end - begin);
+}
+
 static void copy_planes(const fast_backend *f, const fast_source *src, const float *in, float *out) {
-    copy_ctx c = {src, in, out};
-    fast_parallel_for(f->pool, src->planes, 4, src->layout == FAST_PADDED ? pad_range : window_range, &c);
+    copy_ctx c = {src, in, out, src->rounded ? f->kernels->round_f16 : NULL};
+    if (src->layout == FAST_COPY)
+        fast_parallel_for(f->pool, src->planes, 4096, word_range, &c);
+    else
+        fast_parallel_for(f->pool, src->planes, 4, src->layout == FAST_PADDED ? pad_range : window_range, &c);
 }
 
 static const float *make_source(const fast_backend *f, const fast_source *src, const float *in, float **scratch) {
@@ -307,6 +324,7 @@ typedef struct {
     int64_t kstride;
     const float *m;
     float *panel;
+    fast_round_fn round; /* NULL: the words as they are */
 } pack_ctx;
 
 /* Every term of every block (the map is small: one thread). */
@@ -320,6 +338,8 @@ static void pack_mapped(const pack_ctx *c) {
                 const int32_t at = col < p->cols ? c->kmap[(int64_t)k * p->cols + col] : -1;
                 c->panel[((size_t)b * p->K + k) * FAST_COLS + j] = at >= 0 ? c->m[at] : 0.0f;
             }
+    if (c->round)
+        c->round(c->panel, blocks * p->K * FAST_COLS);
 }
 
 /* Runs [begin, end) of PACK_TERMS terms, over all blocks (block-major). */
@@ -342,19 +362,21 @@ static void pack_range(void *ctx, int64_t begin, int64_t end) {
                 memcpy(dst + k * FAST_COLS, m + ko[k] + b * FAST_COLS, (size_t)cols * sizeof *m);
                 memset(dst + k * FAST_COLS + cols, 0, (size_t)(FAST_COLS - cols) * sizeof *m);
             }
-            continue;
-        }
-        for (int j = 0; j < FAST_COLS; j++) {
-            const int64_t col = b * FAST_COLS + j;
-            if (col < p->cols) {
-                const float *src = m + col * kstride;
-                for (int k = 0; k < n; k++)
-                    dst[k * FAST_COLS + j] = src[ko[k]];
-            } else {
-                for (int k = 0; k < n; k++)
-                    dst[k * FAST_COLS + j] = 0.0f;
+        } else {
+            for (int j = 0; j < FAST_COLS; j++) {
+                const int64_t col = b * FAST_COLS + j;
+                if (col < p->cols) {
+                    const float *src = m + col * kstride;
+                    for (int k = 0; k < n; k++)
+                        dst[k * FAST_COLS + j] = src[ko[k]];
+                } else {
+                    for (int k = 0; k < n; k++)
+                        dst[k * FAST_COLS + j] = 0.0f;
+                }
             }
         }
+        if (c->round) /* the run's panel lines, while in cache */
+            c->round(dst, (int64_t)n * FAST_COLS);
     }
 }
 
@@ -367,7 +389,8 @@ void fast_product_plan_run(const fast_backend *f, const fast_product_plan *pp, c
         s_each[i] = s;
         v_each[i] = v;
         if (!pp->p[i].halves) {
-            pack_ctx c = {&pp->p[i], pp->koff[i], pp->kmap, pp->kstride, v, scratch};
+            pack_ctx c = {&pp->p[i], pp->koff[i], pp->kmap, pp->kstride, v, scratch,
+                          pp->v.rounded ? f->kernels->round_f16 : NULL};
             if (pp->kmap)
                 pack_mapped(&c);
             else
@@ -380,11 +403,37 @@ void fast_product_plan_run(const fast_backend *f, const fast_product_plan *pp, c
     fast_product_run(f, pp->p, pp->count, s_each, v_each, fast_at(f, op->t[0]));
 }
 
+/* ---- mixed precision ----------------------------------------------------- */
+
+/* Every way an operand reaches the tile goes through a copy or a panel:
+ * the broadcast rows (s) through a PADDED or COPY copy, the columns (v)
+ * through a WINDOWS copy (halves) or a panel packed from v. So rounding
+ * those as they are made rounds every operand word the tile reads, and
+ * nothing in the arena changes. */
+int fast_plan_mixed(const vae_op *op, fast_product_plan *pp, char *err, size_t errlen) {
+    vae_op_size size;
+    if (vae_op_size_of(op, &size, err, errlen) != 0)
+        return -1;
+    int halves = 0;
+    for (int i = 0; i < pp->count; i++)
+        halves |= pp->p[i].halves;
+    fast_source *both[2] = {&pp->s, &pp->v};
+    for (int k = 0; k < 2; k++) {
+        fast_source *src = both[k];
+        src->rounded = 1;
+        /* v read in place as panels' source is rounded as it is packed */
+        const int in_place = src->layout == FAST_AS_IS && (src == &pp->s || halves);
+        if (in_place)
+            *src = (fast_source){src->tensor, FAST_COPY, size.words[src->tensor], 1, 1, 1, -1, 0};
+    }
+    return 0;
+}
+
 /* ---- copies shared between the ops of a recording ------------------------ */
 
 static int same_copy(const fast_source *a, vae_tensor ta, const fast_source *b, vae_tensor tb) {
     return a->layout != FAST_AS_IS && a->layout == b->layout && a->planes == b->planes && a->h == b->h &&
-           a->w == b->w && ta.arena == tb.arena && ta.offset == tb.offset;
+           a->w == b->w && a->rounded == b->rounded && ta.arena == tb.arena && ta.offset == tb.offset;
 }
 
 static int writes_into(const vae_op *op, vae_tensor t) {

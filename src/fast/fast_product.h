@@ -52,14 +52,20 @@ void fast_product_free(fast_product *p);
  *            window row p (padded rows 2p..2p+1) and column x, 8 words: the
  *            4 taps of padded row 2p at padded columns 2x..2x+3, then row
  *            2p+1's; p in [0, h/2], x in [0, w/2) (a weight gradient's
- *            windows start at every even padded row and column). */
-typedef enum { FAST_AS_IS, FAST_PADDED, FAST_WINDOWS } fast_layout;
+ *            windows start at every even padded row and column);
+ *   COPY     the tensor's first `planes` words as they are (h = w = 1): a
+ *            mixed product's operand that fp32 reads in place. */
+typedef enum { FAST_AS_IS, FAST_PADDED, FAST_WINDOWS, FAST_COPY } fast_layout;
 
 typedef struct {
     int tensor;          /* which of the op's tensors */
     fast_layout layout;
     int64_t planes;
     int h, w;
+    /* A mixed product's operand: the copy's words, and the panels packed
+     * from it (or from the tensor, AS_IS), rounded to binary16 as they are
+     * made; an AS_IS operand the tile reads in place becomes a COPY. */
+    int rounded;
     /* A copy that a later op of the same recording reads again is kept at
      * this word of the backend's keep space (fast_share_copies) instead of
      * in the scratch space: made by the first op (owned), read by the
@@ -69,7 +75,7 @@ typedef struct {
 } fast_source;
 
 static inline fast_source fast_source_of(int tensor, fast_layout layout, int64_t planes, int h, int w) {
-    return (fast_source){tensor, layout, planes, h, w, -1, 0};
+    return (fast_source){tensor, layout, planes, h, w, 0, -1, 0};
 }
 
 typedef struct {
@@ -90,11 +96,16 @@ typedef struct {
  * -1 with err set when a size is past what the kernels index. */
 int fast_plan_conv(const vae_op *op, fast_product_plan *pp, char *err, size_t errlen);
 int fast_plan_linear(const vae_op *op, fast_product_plan *pp, char *err, size_t errlen);
-/* Finds the padded copies a recording would make twice: a later product
- * that copies the same words the same way, with no op in between writing
- * them, reads the first product's copy, kept in the backend's keep space.
- * Every copy lives within one submission and submissions run one at a
- * time, so all recordings share that space. Returns the words it needs. */
+/* Makes a planned product mixed (op->precision VAE_PRECISION_MIXED): both
+ * operands rounded wherever they reach the tile, those read in place
+ * copied. -1 with err set when sizes cannot be had (vae_op_size_of). */
+int fast_plan_mixed(const vae_op *op, fast_product_plan *pp, char *err, size_t errlen);
+/* Finds the copies a recording would make twice: a later product that
+ * copies the same words the same way, rounded alike, with no op in between
+ * writing them, reads the first product's copy, kept in the backend's keep
+ * space. Every copy lives within one submission and submissions run one
+ * at a time, so all recordings share that space. Returns the words it
+ * needs. (Not called by fast_record yet.) */
 size_t fast_share_copies(fast_step *steps, int count);
 /* The scratch words running the plan needs. */
 size_t fast_product_plan_scratch(const fast_product_plan *pp);

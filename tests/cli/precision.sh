@@ -1,13 +1,15 @@
 #!/bin/sh
 # --precision on the command line, in the log, the checkpoint and a resume:
-#   - a bad value, and mixed on a backend that computes fp32 only, are one line each;
+#   - a bad value is one line (mixed on a backend that computes fp32 only,
+#     which no --device names now, is test_precision_choice.c's);
 #   - a mixed run (on the reference, whose products round to binary16 as
 #     matrix units do) logs its loss scale and skipped steps and saves them,
 #     with the precision, in the checkpoint;
 #   - stopped and resumed mid-epoch it gives the same log rows and the same
-#     checkpoint, loss scaler included, bit for bit;
-#   - resumed on a backend without mixed products it goes on in fp32, the
-#     loss scale back to 1 and the skipped count kept;
+#     checkpoint, loss scaler included, bit for bit; the same on cpu, whose
+#     resume stays mixed without being told;
+#   - resumed with --precision fp32 it goes on in fp32, the loss scale back
+#     to 1 and the skipped count kept;
 #   - a log.csv from before these columns is kept on resume, its rows
 #     given S = 1 and 0 skipped (those runs were fp32).
 . "$(dirname "$0")/lib.sh"
@@ -15,8 +17,7 @@
 MODEL="--channels 4,8,8,16 --latent 8 --batch 8 --synthetic-count 64 --quiet"
 
 expect_error "give fp32 or mixed" train $TINY --precision half --out "$TMP/bad"
-expect_error "computes fp32 only" train $TINY --precision mixed --out "$TMP/cpu_mixed"
-check "no run directory left by the refused run" test ! -e "$TMP/cpu_mixed/checkpoint.safetensors"
+check "no run directory left by the refused run" test ! -e "$TMP/bad"
 
 expect_ok train --device reference --precision mixed $MODEL --steps 12 --out "$TMP/straight"
 first=$(sed -n 2p "$TMP/straight/log.csv" | cut -d, -f8,9)
@@ -40,9 +41,32 @@ fi
 same=$("$CKPT_TOOL" same "$TMP/straight" "$TMP/resumed")
 check "final checkpoints, loss scaler included: $same" test $? -eq 0
 
-expect_ok train --device cpu --quiet --resume "$TMP/resumed" --steps 14
+# the fast CPU backend's mixed products (binary16 operands, fp32 sums): a
+# run stopped at step 5 and resumed with no --precision stays mixed and
+# ends bit for bit where the straight run does
+expect_ok train --device cpu --precision mixed $MODEL --steps 12 --out "$TMP/cpu_straight"
+scaler=$("$CKPT_TOOL" scaler "$TMP/cpu_straight")
+check "cpu, mixed: $scaler" test "$scaler" = "precision mixed scale 65536 clean 12 skipped 0"
+expect_ok train --device cpu --precision mixed $MODEL --steps 5 --out "$TMP/cpu_resumed"
+run train --device cpu --resume "$TMP/cpu_resumed" --steps 12
+phrase=$(grep -F 'precision: ' "$TMP/err")
+check "resumed on cpu: exit $RC, and it says: $phrase" \
+    test "$RC" -eq 0 -a -n "$(echo "$phrase" | grep -F 'mixed, emulated' | grep -F "(the run's own)")"
+cut -d, -f1-6,8,9 "$TMP/cpu_straight/log.csv" >"$TMP/a.csv"
+cut -d, -f1-6,8,9 "$TMP/cpu_resumed/log.csv" >"$TMP/b.csv"
+if cmp -s "$TMP/a.csv" "$TMP/b.csv"; then
+    ok "cpu, mixed, stopped at step 5 and resumed: all 12 log rows equal the straight run's"
+else
+    fail "the resumed cpu mixed run's log differs (< straight, > resumed):"
+    diff "$TMP/a.csv" "$TMP/b.csv" | head -n 6 | sed 's/^/        /'
+fi
+same=$("$CKPT_TOOL" same "$TMP/cpu_straight" "$TMP/cpu_resumed")
+check "cpu, mixed: final checkpoints, loss scaler included: $same" test $? -eq 0
+
+expect_ok train --device cpu --quiet --precision fp32 --resume "$TMP/resumed" --steps 14
 scaler=$("$CKPT_TOOL" scaler "$TMP/resumed")
-check "resumed on cpu (fp32 only): $scaler" test "$scaler" = "precision fp32 scale 1 clean 0 skipped 0"
+check "the reference's mixed run resumed on cpu with --precision fp32: $scaler" \
+    test "$scaler" = "precision fp32 scale 1 clean 0 skipped 0"
 last=$(tail -n 1 "$TMP/resumed/log.csv" | cut -d, -f8,9)
 check "and its log rows say S = 1 ($last)" test "$last" = "1,0"
 
