@@ -31,7 +31,7 @@ for p in fp32 mixed; do
     "$vae" train "$@" $epochs --precision "$p" --out "$out/$p" --quiet
     echo "$p: trained in $(($(date +%s) - start)) s"
 done
-# val.csv: epoch,step,loss,recon,kl
+# val.csv: epoch (1-based),step,loss,recon,kl,images
 last() { tail -n 1 "$out/$1/val.csv" | cut -d, -f"$2"; }
 skipped=$(tail -n 1 "$out/mixed/log.csv" | cut -d, -f9)
 scale=$(tail -n 1 "$out/mixed/log.csv" | cut -d, -f8)
@@ -39,7 +39,7 @@ echo
 echo "| precision | epoch | validation loss | recon | kl |"
 echo "|---|---|---|---|---|"
 for p in fp32 mixed; do
-    echo "| $p | $(($(last "$p" 1) + 1)) | $(last "$p" 3) | $(last "$p" 4) | $(last "$p" 5) |"
+    echo "| $p | $(last "$p" 1) | $(last "$p" 3) | $(last "$p" 4) | $(last "$p" 5) |"
 done
 awk -v a="$(last fp32 3)" -v b="$(last mixed 3)" -v s="$scale" -v k="$skipped" 'BEGIN {
     d = (b - a) / a * 100
