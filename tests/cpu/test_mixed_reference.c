@@ -8,6 +8,7 @@
  *   3. a backend without mixed products refuses to record one, in one line. */
 #include <string.h>
 
+#include "../common/fp32_pretending.h"
 #include "cpu_check.h"
 #include "vaevk/backend.h"
 #include "vaevk/half.h"
@@ -90,35 +91,6 @@ static void check_linear_accumulate(vae_backend *be) {
 
 /* ---- 2: a backend that claims mixed products and computes fp32 ---- */
 
-typedef struct {
-    vae_backend base;
-    vae_backend *inner;
-} forgetful;
-
-static vae_backend *inner(vae_backend *be) { return ((forgetful *)be)->inner; }
-static int f_alloc(vae_backend *be, const uint32_t w[VAE_ARENA_COUNT]) {
-    return inner(be)->vt->alloc_arenas(inner(be), w);
-}
-static int f_write(vae_backend *be, vae_tensor t, const void *src) { return inner(be)->vt->write(inner(be), t, src); }
-static int f_read(vae_backend *be, vae_tensor t, void *dst) { return inner(be)->vt->read(inner(be), t, dst); }
-static int f_record(vae_backend *be, const vae_program *prog, vae_recording **out) {
-    vae_program fp32 = {0};
-    for (int i = 0; i < prog->count; i++) {
-        vae_op op = prog->ops[i];
-        op.precision = VAE_PRECISION_FP32;
-        if (vae_program_push(&fp32, &op) != 0)
-            return -1;
-    }
-    int status = inner(be)->vt->record(inner(be), &fp32, out);
-    vae_program_free(&fp32);
-    return status;
-}
-static int f_submit(vae_backend *be, vae_recording *r) { return inner(be)->vt->submit(inner(be), r); }
-static int f_wait(vae_backend *be, vae_recording *r) { return inner(be)->vt->wait(inner(be), r); }
-static void f_free(vae_backend *be, vae_recording *r) { inner(be)->vt->free_recording(inner(be), r); }
-static void f_destroy(vae_backend *be) { inner(be)->vt->destroy(inner(be)); }
-static const vae_backend_vtable forgetful_vt = {f_alloc, f_write, f_read, f_record,
-                                                f_submit, f_wait, f_free, f_destroy};
 
 typedef struct {
     int mixed_cases, mixed_failed, fp32_cases, fp32_failed;
@@ -139,18 +111,16 @@ static void on_case(void *ctx, const vae_selftest_op_result *r) {
 }
 
 static void check_selftest_catches(vae_backend *ref) {
-    forgetful f = {.inner = vae_reference_backend_create()};
-    f.base.vt = &forgetful_vt;
-    f.base.mixed = VAE_MIXED_EMULATED;
-    snprintf(f.base.name, sizeof f.base.name, "fp32 pretending to be mixed");
+    fp32_pretending f;
+    vae_backend *be = fp32_pretending_wrap(&f, vae_reference_backend_create());
     tally t = {.least_mixed_nmse = 1e300};
-    vae_selftest_ops(&f.base, ref, on_case, &t);
+    vae_selftest_ops(be, ref, on_case, &t);
     CHECK(t.mixed_cases == 9 && t.mixed_failed == t.mixed_cases,
           "a backend that does not round fails all %d mixed cases (%d failed; the closest "
           "nMSE %.1e, bound %g)", t.mixed_cases, t.mixed_failed, t.least_mixed_nmse, VAE_SELFTEST_OP_NMSE);
     CHECK(t.fp32_cases > 0 && t.fp32_failed == 0, "and passes all %d fp32 cases (%d failed)", t.fp32_cases,
           t.fp32_failed);
-    f_destroy(&f.base);
+    be->vt->destroy(be);
 }
 
 /* ---- 3 ---- */

@@ -21,6 +21,7 @@
 #define HAVE_MXCSR 1
 #endif
 
+#include "../common/fp32_pretending.h"
 #include "fast/fast_internal.h"
 #include "fast/fast_kernels.h"
 #include "fast/fast_product.h"
@@ -218,46 +219,16 @@ static void check_shared_copies(void) {
 
 /* ---- 3: a backend that claims mixed products and computes fp32 ---- */
 
-typedef struct {
-    vae_backend base;
-    vae_backend *inner;
-} forgetful;
-
-static vae_backend *inner(vae_backend *be) { return ((forgetful *)be)->inner; }
-static int f_alloc(vae_backend *be, const uint32_t w[VAE_ARENA_COUNT]) {
-    return inner(be)->vt->alloc_arenas(inner(be), w);
-}
-static int f_write(vae_backend *be, vae_tensor t, const void *src) { return inner(be)->vt->write(inner(be), t, src); }
-static int f_read(vae_backend *be, vae_tensor t, void *dst) { return inner(be)->vt->read(inner(be), t, dst); }
-static int f_record(vae_backend *be, const vae_program *prog, vae_recording **out) {
-    vae_program fp32 = {0};
-    for (int i = 0; i < prog->count; i++) {
-        vae_op op = prog->ops[i];
-        op.precision = VAE_PRECISION_FP32;
-        if (vae_program_push(&fp32, &op) != 0)
-            return -1;
-    }
-    int status = inner(be)->vt->record(inner(be), &fp32, out);
-    vae_program_free(&fp32);
-    return status;
-}
-static int f_submit(vae_backend *be, vae_recording *r) { return inner(be)->vt->submit(inner(be), r); }
-static int f_wait(vae_backend *be, vae_recording *r) { return inner(be)->vt->wait(inner(be), r); }
-static void f_free(vae_backend *be, vae_recording *r) { inner(be)->vt->free_recording(inner(be), r); }
-static void f_destroy(vae_backend *be) { inner(be)->vt->destroy(inner(be)); }
-static const vae_backend_vtable forgetful_vt = {f_alloc, f_write, f_read, f_record,
-                                                f_submit, f_wait, f_free, f_destroy};
 
 static void check_lockstep_catches(void) {
-    forgetful f = {.inner = fast_open(2, "default")};
-    f.base.vt = &forgetful_vt;
-    f.base.mixed = VAE_MIXED_EMULATED;
+    fp32_pretending f;
+    vae_backend *be = fp32_pretending_wrap(&f, fast_open(2, "default"));
     vae_backend *ref = reference_open();
     vae_selftest_train_options o;
     vae_selftest_train_default(&o);
     o.precision = VAE_PRECISION_MIXED;
     static vae_selftest_train_result r;
-    int status = vae_selftest_train(&f.base, ref, &o, &r);
+    int status = vae_selftest_train(be, ref, &o, &r);
     double kl = 0;
     for (int s = 0; s < r.steps_run; s++)
         kl = r.step[s].rel[2] > kl ? r.step[s].rel[2] : kl;
@@ -265,7 +236,7 @@ static void check_lockstep_catches(void) {
           "products left in fp32 fail the mixed lockstep: parameters' nMSE %.1e (bound %g), KL off by %.1e "
           "(bound %g)", r.params.nmse, VAE_SELFTEST_MIXED_STATE_NMSE, kl, VAE_SELFTEST_MIXED_LOSS_REL);
     ref->vt->destroy(ref);
-    f.base.vt->destroy(&f.base);
+    be->vt->destroy(be);
 }
 
 int main(void) {
