@@ -83,32 +83,6 @@ static int make_cases(fusion_case *c) {
     return n;
 }
 
-/* Runs prog on be from init; out[a] gets every arena. */
-static int run(vae_backend *be, const vae_program *prog, uint32_t *const init[VAE_ARENA_COUNT],
-               uint32_t *out[VAE_ARENA_COUNT]) {
-    if (be->vt->alloc_arenas(be, words) != 0)
-        return -1;
-    for (int a = 0; a < VAE_ARENA_COUNT; a++) {
-        vae_tensor all = {(uint32_t)a, 0, words[a]};
-        if (words[a] && be->vt->write(be, all, init[a]) != 0)
-            return -1;
-    }
-    if (vae_backend_run_program(be, prog) != 0)
-        return -1;
-    for (int a = 0; a < VAE_ARENA_COUNT; a++) {
-        out[a] = test_alloc((size_t)words[a] * 4 + 4);
-        vae_tensor all = {(uint32_t)a, 0, words[a]};
-        if (words[a] && be->vt->read(be, all, out[a]) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-static void free_all(uint32_t *x[VAE_ARENA_COUNT]) {
-    for (int a = 0; a < VAE_ARENA_COUNT; a++)
-        free(x[a]), x[a] = NULL;
-}
-
 /* How many ops the planner puts into the first dispatch. */
 static int planned_fusion(vae_backend *gpu, const fusion_case *c) {
     vk_dispatch ds[VK_DISPATCHES_PER_OP];
@@ -130,7 +104,7 @@ static void check_case(const fusion_case *c, vae_backend *gpu, vae_backend *cpu,
     printf("%-4s %-36s first dispatch runs %d ops (want %d)\n", ok ? "ok" : "FAIL", c->name, consumed, c->fused);
     vae_program prog = {(vae_op *)c->ops, c->nops, c->nops};
     uint32_t *ref[VAE_ARENA_COUNT] = {0};
-    if (run(cpu, &prog, init, ref) != 0) {
+    if (vkt_run_program(cpu, &prog, words, init, ref) != 0) {
         printf("FAIL cpu %s: %s\n", c->name, cpu->error);
         fails++;
         return;
@@ -140,14 +114,14 @@ static void check_case(const fusion_case *c, vae_backend *gpu, vae_backend *cpu,
         uint32_t *fused[VAE_ARENA_COUNT] = {0}, *apart[VAE_ARENA_COUNT] = {0};
         vk_tiling_force(-1, splits[s]);
         unsetenv("VAEVK_NO_FUSION");
-        int status = run(gpu, &prog, init, fused);
+        int status = vkt_run_program(gpu, &prog, words, init, fused);
         setenv("VAEVK_NO_FUSION", "1", 1);
-        status = status || run(gpu, &prog, init, apart);
+        status = status || vkt_run_program(gpu, &prog, words, init, apart);
         unsetenv("VAEVK_NO_FUSION");
         if (status != 0) {
             printf("FAIL %s split %u: %s\n", c->name, splits[s], gpu->error);
             fails++;
-            free_all(fused), free_all(apart);
+            vkt_free_arenas(fused), vkt_free_arenas(apart);
             continue;
         }
         size_t differ = 0;
@@ -164,10 +138,10 @@ static void check_case(const fusion_case *c, vae_backend *gpu, vae_backend *cpu,
         fails += !ok;
         printf("%-4s %-36s split %u: %zu words differ fused/apart, nmse vs cpu %.2e\n", ok ? "ok" : "FAIL",
                c->name, splits[s], differ, worst);
-        free_all(fused), free_all(apart);
+        vkt_free_arenas(fused), vkt_free_arenas(apart);
     }
     vk_tiling_force(-1, 0);
-    free_all(ref);
+    vkt_free_arenas(ref);
 }
 
 int main(void) {
@@ -190,7 +164,7 @@ int main(void) {
     }
     for (int i = 0; i < n; i++)
         check_case(&cases[i], gpu, cpu, init);
-    free_all(init);
+    vkt_free_arenas(init);
     cpu->vt->destroy(cpu);
     gpu->vt->destroy(gpu);
     fails += vkt_validation_verdict();

@@ -106,23 +106,6 @@ static int run_on(vae_backend *be, const one_op *p, uint32_t *out[VAE_ARENA_COUN
     return vkt_run_op(be, &p->op, p->words, p->init, out);
 }
 
-/* Words outside the output that differ from their initial value. */
-static size_t changed_outside(const one_op *p, uint32_t *const g[VAE_ARENA_COUNT]) {
-    size_t changed = 0;
-    vae_tensor o = p->op.t[0];
-    for (int a = 0; a < VAE_ARENA_COUNT; a++)
-        for (uint32_t i = 0; i < p->words[a]; i++) {
-            int inside = (uint32_t)a == o.arena && i >= o.offset && i < o.offset + o.count;
-            changed += !inside && g[a][i] != p->init[a][i];
-        }
-    return changed;
-}
-
-static void free_arenas(uint32_t *x[VAE_ARENA_COUNT]) {
-    for (int a = 0; a < VAE_ARENA_COUNT; a++)
-        free(x[a]), x[a] = NULL;
-}
-
 /* One case under one forced tile shape and split (-1 / 0: the planner's). */
 static void check(const conv_case *c, const one_op *p, uint32_t *const ref[VAE_ARENA_COUNT],
                   vae_backend *gpu, int tile, uint32_t splits) {
@@ -134,17 +117,17 @@ static void check(const conv_case *c, const one_op *p, uint32_t *const ref[VAE_A
     if (run_on(gpu, p, g) != 0) {
         printf("FAIL %s %s: %s\n", vae_op_name(c->kind), dims, gpu->error);
         fails++;
-        free_arenas(g);
+        vkt_free_arenas(g);
         return;
     }
     vae_tensor o = p->op.t[0];
     vae_selftest_diff d = vae_selftest_compare((float *)g[o.arena] + o.offset, (float *)ref[o.arena] + o.offset, o.count);
-    size_t changed = changed_outside(p, g);
+    size_t changed = vkt_changed_outside(p->op.t[0], p->words, p->init, g);
     int ok = d.nmse <= NMSE_BOUND && d.special_diff == 0 && changed == 0;
     fails += !ok;
     printf("%-4s %-32s %-48s nmse %.2e  max %u ulp  %zu words outside changed\n", ok ? "ok" : "FAIL",
            vae_op_name(c->kind), dims, d.nmse, d.max_ulp, changed);
-    free_arenas(g);
+    vkt_free_arenas(g);
 }
 
 int main(void) {
@@ -168,8 +151,8 @@ int main(void) {
             check(&cases[i], &p, ref, gpu, t, 0);
         check(&cases[i], &p, ref, gpu, -1, 1);
         check(&cases[i], &p, ref, gpu, -1, 5);
-        free_arenas(ref);
-        free_arenas(p.init);
+        vkt_free_arenas(ref);
+        vkt_free_arenas(p.init);
     }
     vk_tiling_force(-1, 0);
     cpu->vt->destroy(cpu);

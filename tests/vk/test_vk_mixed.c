@@ -73,11 +73,6 @@ static float *tensor(const one_op *p, uint32_t *const arenas[VAE_ARENA_COUNT], i
     return (float *)arenas[p->op.t[k].arena] + p->op.t[k].offset;
 }
 
-static void free_arenas(uint32_t *x[VAE_ARENA_COUNT]) {
-    for (int a = 0; a < VAE_ARENA_COUNT; a++)
-        free(x[a]), x[a] = NULL;
-}
-
 /* Runs op (with these arenas' contents) on be; out: the arenas after. */
 static int run_on(vae_backend *be, const one_op *p, const vae_op *op, uint32_t *const init[VAE_ARENA_COUNT],
                   uint32_t *out[VAE_ARENA_COUNT]) {
@@ -134,7 +129,7 @@ static void check_rounding(vae_backend *gpu, const uint32_t *u, uint32_t n, int 
     if (run_on(gpu, &p, &p.op, p.init, g) != 0) {
         printf("FAIL rounding through slot %s: %s\n", slot_a ? "A" : "B", gpu->error);
         fails++;
-        free_arenas(g), free_arenas(p.init);
+        vkt_free_arenas(g), vkt_free_arenas(p.init);
         return;
     }
     const float *y = tensor(&p, g, 0);
@@ -152,7 +147,7 @@ static void check_rounding(vae_backend *gpu, const uint32_t *u, uint32_t n, int 
         printf(" (first: 0x%08x gave %a, want %a)", u[first], (double)y[first],
                (double)vae_round_f16(float_of(u[first])));
     printf("\n");
-    free_arenas(g), free_arenas(p.init);
+    vkt_free_arenas(g), vkt_free_arenas(p.init);
 }
 
 /* ---- 2. every product op ------------------------------------------------- */
@@ -224,17 +219,6 @@ static void fill(const mixed_case *c, one_op *p, operand_set set, uint64_t seed)
     }
 }
 
-static size_t changed_outside(const one_op *p, uint32_t *const g[VAE_ARENA_COUNT]) {
-    size_t changed = 0;
-    vae_tensor o = p->op.t[0];
-    for (int a = 0; a < VAE_ARENA_COUNT; a++)
-        for (uint32_t i = 0; i < p->words[a]; i++) {
-            int inside = (uint32_t)a == o.arena && i >= o.offset && i < o.offset + o.count;
-            changed += !inside && g[a][i] != p->init[a][i];
-        }
-    return changed;
-}
-
 static void check_case(vae_backend *gpu, vae_backend *cpu, const mixed_case *c, operand_set set, uint64_t seed) {
     one_op p;
     lay_out(&p, c->kind, c->d);
@@ -256,12 +240,12 @@ static void check_case(vae_backend *gpu, vae_backend *cpu, const mixed_case *c, 
         if (run_on(gpu, &p, &mixed, p.init, g) != 0) {
             printf("FAIL %s %s %s split %u: %s\n", vae_op_name(c->kind), dims, set_name[set], splits[s], gpu->error);
             fails++;
-            free_arenas(g);
+            vkt_free_arenas(g);
             continue;
         }
         vae_selftest_diff d = vae_selftest_compare(tensor(&p, g, 0), tensor(&p, ref, 0), n);
         vae_selftest_diff fp32 = vae_selftest_compare(tensor(&p, g, 0), tensor(&p, plain, 0), n);
-        size_t changed = changed_outside(&p, g), infinite = 0;
+        size_t changed = vkt_changed_outside(p.op.t[0], p.words, p.init, g), infinite = 0;
         for (uint32_t i = 0; i < n; i++)
             infinite += !isfinite(tensor(&p, ref, 0)[i]);
         /* the range set: its overflows must reach some outputs (as inf or
@@ -272,10 +256,10 @@ static void check_case(vae_backend *gpu, vae_backend *cpu, const mixed_case *c, 
         printf("%-4s %-24s %-30s %-9s split %u: nmse %.2e (fp32 operands %.2e), %zu inf/NaN, %zu differ, "
                "%zu words outside changed\n", ok ? "ok" : "FAIL", vae_op_name(c->kind), dims, set_name[set],
                splits[s], d.nmse, fp32.nmse, infinite, d.special_diff, changed);
-        free_arenas(g);
+        vkt_free_arenas(g);
     }
     vk_tiling_force(-1, 0);
-    free_arenas(ref), free_arenas(plain), free_arenas(p.init);
+    vkt_free_arenas(ref), vkt_free_arenas(plain), vkt_free_arenas(p.init);
 }
 
 int main(void) {

@@ -53,11 +53,11 @@ static inline int vkt_validation_verdict(void) {
     return n != 0;
 }
 
-/* One op on be from arenas of these sizes holding `init`; out[a] gets
+/* A program on be from arenas of these sizes holding `init`; out[a] gets
  * arena a afterwards (allocated here, one spare word). 0, or -1 with
  * be->error. */
-static inline int vkt_run_op(vae_backend *be, const vae_op *op, const uint32_t words[VAE_ARENA_COUNT],
-                             uint32_t *const init[VAE_ARENA_COUNT], uint32_t *out[VAE_ARENA_COUNT]) {
+static inline int vkt_run_program(vae_backend *be, const vae_program *prog, const uint32_t words[VAE_ARENA_COUNT],
+                                  uint32_t *const init[VAE_ARENA_COUNT], uint32_t *out[VAE_ARENA_COUNT]) {
     if (be->vt->alloc_arenas(be, words) != 0)
         return -1;
     for (int a = 0; a < VAE_ARENA_COUNT; a++) {
@@ -65,8 +65,7 @@ static inline int vkt_run_op(vae_backend *be, const vae_op *op, const uint32_t w
         if (words[a] && be->vt->write(be, all, init[a]) != 0)
             return -1;
     }
-    vae_program prog = {(vae_op *)op, 1, 1};
-    if (vae_backend_run_program(be, &prog) != 0)
+    if (vae_backend_run_program(be, prog) != 0)
         return -1;
     for (int a = 0; a < VAE_ARENA_COUNT; a++) {
         out[a] = test_alloc((size_t)words[a] * 4 + 4);
@@ -75,6 +74,31 @@ static inline int vkt_run_op(vae_backend *be, const vae_op *op, const uint32_t w
             return -1;
     }
     return 0;
+}
+
+/* The same for one op. */
+static inline int vkt_run_op(vae_backend *be, const vae_op *op, const uint32_t words[VAE_ARENA_COUNT],
+                             uint32_t *const init[VAE_ARENA_COUNT], uint32_t *out[VAE_ARENA_COUNT]) {
+    vae_program prog = {(vae_op *)op, 1, 1};
+    return vkt_run_program(be, &prog, words, init, out);
+}
+
+/* Frees arenas as vkt_run_program returns them. */
+static inline void vkt_free_arenas(uint32_t *x[VAE_ARENA_COUNT]) {
+    for (int a = 0; a < VAE_ARENA_COUNT; a++)
+        free(x[a]), x[a] = NULL;
+}
+
+/* Words of `got` outside the tensor `out` that differ from `init`. */
+static inline size_t vkt_changed_outside(vae_tensor out, const uint32_t words[VAE_ARENA_COUNT],
+                                         uint32_t *const init[VAE_ARENA_COUNT], uint32_t *const got[VAE_ARENA_COUNT]) {
+    size_t changed = 0;
+    for (int a = 0; a < VAE_ARENA_COUNT; a++)
+        for (uint32_t i = 0; i < words[a]; i++) {
+            int inside = (uint32_t)a == out.arena && i >= out.offset && i < out.offset + out.count;
+            changed += !inside && got[a][i] != init[a][i];
+        }
+    return changed;
 }
 
 #endif
