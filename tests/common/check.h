@@ -5,6 +5,7 @@
  *     `return failures ? 1 : 0;`.
  *   - test_alloc: zeroed memory, or exit 2 (a set-up failure, not a result).
  *   - test_next / test_uniform: a small seeded generator for test data.
+ *   - test_float_bits / test_bits_float: a float's bit pattern and back.
  * Area headers (tests/<area>/<area>_check.h) include this one and add only
  * what their own tests need; areas with nothing of their own (viz, cli)
  * include it directly. Included by relative path ("../common/check.h"), so
@@ -16,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Tests that report through their own counts (the CPU op tests) leave it unused. */
 static int failures __attribute__((unused)) = 0;
@@ -50,6 +52,18 @@ static inline uint64_t test_next(uint64_t *s) {
 static inline double test_uniform(uint64_t *s, double lo, double hi) {
     double u = (double)(test_next(s) >> 40) * 0x1p-24;
     return lo + (hi - lo) * u;
+}
+
+static inline uint32_t test_float_bits(float x) {
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+static inline float test_bits_float(uint32_t u) {
+    float x;
+    memcpy(&x, &u, sizeof x);
+    return x;
 }
 
 #endif

@@ -7,18 +7,6 @@
 #include "../common/check.h"
 #include "vaevk/half.h"
 
-static float float_of(uint32_t u) {
-    float x;
-    memcpy(&x, &u, 4);
-    return x;
-}
-
-static uint32_t bits_of(float x) {
-    uint32_t u;
-    memcpy(&u, &x, 4);
-    return u;
-}
-
 /* Counts the patterns where the two differ (any NaN equals any NaN). */
 static long mismatches;
 static uint32_t first_bad = 0;
@@ -27,11 +15,12 @@ static long tried;
 /* vae_round_f16 and, as bits, vae_f16_bits (through vae_f16_value) both
  * against the compiler's conversion. */
 static void compare(uint32_t u) {
-    float x = float_of(u), got = vae_round_f16(x), want = (float)(_Float16)x;
+    float x = test_bits_float(u), got = vae_round_f16(x), want = (float)(_Float16)x;
     float via_bits = vae_f16_value(vae_f16_bits(x));
     tried++;
     if (isnan(want) ? !isnan(got) || !isnan(via_bits)
-                    : bits_of(got) != bits_of(want) || bits_of(via_bits) != bits_of(want)) {
+                    : test_float_bits(got) != test_float_bits(want) ||
+                          test_float_bits(via_bits) != test_float_bits(want)) {
         if (!mismatches)
             first_bad = u;
         mismatches++;
@@ -74,7 +63,7 @@ int main(void) {
     CHECK(vae_round_f16(0x1.8p-24f) == 0x1p-23f, "1.5 * 2^-24 (a tie) rounds to even: 2^-23");
     CHECK(vae_round_f16(1.0f + 0x1p-11f) == 1.0f, "1 + 2^-11 (a tie) rounds to even: 1");
     CHECK(vae_round_f16(1.0f + 0x1.8p-10f) == 1.0f + 0x1p-9f, "1 + 1.5 * 2^-10 rounds up to 1 + 2^-9");
-    CHECK(bits_of(vae_round_f16(-0.0f)) == 0x80000000u, "-0 stays -0");
+    CHECK(test_float_bits(vae_round_f16(-0.0f)) == 0x80000000u, "-0 stays -0");
     CHECK(isnan(vae_round_f16(NAN)) && isinf(vae_round_f16(-INFINITY)), "NaN and -inf are kept");
     if (mismatches)
         printf("first pattern that differs: 0x%08x\n", first_bad);

@@ -28,18 +28,6 @@
 #include "fast_check.h"
 #include "vaevk/half.h"
 
-static uint32_t bits(float x) {
-    uint32_t u;
-    memcpy(&u, &x, 4);
-    return u;
-}
-
-static float from_bits(uint32_t u) {
-    float x;
-    memcpy(&x, &u, 4);
-    return x;
-}
-
 /* ---- 1 ---- */
 
 typedef struct {
@@ -77,16 +65,16 @@ static values patterns(void) {
         0x7f800000u, 0x7fc00000u, 0x7f800001u, 0x7fa5a5a5u, 0x7fc00001u, 0x7fffffffu, /* inf, NaNs */
     };
     for (size_t i = 0; i < sizeof special / sizeof special[0]; i++)
-        push2(&v, from_bits(special[i]));
+        push2(&v, test_bits_float(special[i]));
     /* the selftest's mixed operands (selftest_cases.c): uniform values
      * times 2^-15, and values whose 13 dropped bits are an exact tie */
     uint64_t s = 5;
     for (int i = 0; i < 100000; i++) {
         push(&v, (float)test_uniform(&s, -1, 1) * 0x1p-15f);
-        push(&v, from_bits((bits((float)test_uniform(&s, -1, 1)) & ~0x1fffu) | 0x1000u));
+        push(&v, test_bits_float((test_float_bits((float)test_uniform(&s, -1, 1)) & ~0x1fffu) | 0x1000u));
     }
     for (int i = 0; i < (1 << 20); i++)
-        push(&v, from_bits((uint32_t)test_next(&s)));
+        push(&v, test_bits_float((uint32_t)test_next(&s)));
     return v;
 }
 
@@ -98,11 +86,12 @@ static void check_round(const char *what, fast_round_fn round, const values *v) 
         round(y + i, (int64_t)(v->n - i < len ? v->n - i : len));
     size_t wrong = 0, first = 0;
     for (size_t i = 0; i < v->n; i++)
-        if (bits(y[i]) != bits(vae_round_f16(v->x[i])) && wrong++ == 0)
+        if (test_float_bits(y[i]) != test_float_bits(vae_round_f16(v->x[i])) && wrong++ == 0)
             first = i;
     if (wrong)
         CHECK(0, "%s: %zu of %zu values differ from vae_round_f16; the first: %08x -> %08x, want %08x", what, wrong,
-              v->n, bits(v->x[first]), bits(y[first]), bits(vae_round_f16(v->x[first])));
+              v->n, test_float_bits(v->x[first]), test_float_bits(y[first]),
+              test_float_bits(vae_round_f16(v->x[first])));
     else
         CHECK(1, "%s: vae_round_f16's bits on all %zu values", what, v->n);
     free(y);
@@ -169,8 +158,10 @@ static void check_shared_copies(void) {
     uint64_t s = 9;
     for (int i = 0; i < 2048; i++)
         acts[i] = (float)test_uniform(&s, -1, 1) * 0x1p-15f;
-    for (int i = 0; i < 8192; i++)
-        params[i] = from_bits((bits((float)test_uniform(&s, -1, 1)) & ~0x1fffu) | (i % 3 ? 0x1000u : 0x1234u));
+    for (int i = 0; i < 8192; i++) {
+        uint32_t u = test_float_bits((float)test_uniform(&s, -1, 1)) & ~0x1fffu;
+        params[i] = test_bits_float(u | (i % 3 ? 0x1000u : 0x1234u));
+    }
     /* each op alone */
     float alone[7][1024];
     for (int i = 0; i < 7; i++) {

@@ -31,12 +31,6 @@
 
 static int fails;
 
-static float float_of(uint32_t u) {
-    float x;
-    memcpy(&x, &u, 4);
-    return x;
-}
-
 /* ---- one op between guard words ----------------------------------------- */
 
 typedef struct {
@@ -135,7 +129,7 @@ static void check_rounding(vae_backend *gpu, const uint32_t *u, uint32_t n, int 
     const float *y = tensor(&p, g, 0);
     uint32_t bad = 0, first = 0;
     for (uint32_t i = 0; i < n; i++) {
-        float want = vae_round_f16(float_of(u[i]));
+        float want = vae_round_f16(test_bits_float(u[i]));
         int same = y[i] == want || (isnan(y[i]) && isnan(want));
         if (!same && bad++ == 0)
             first = i;
@@ -145,7 +139,7 @@ static void check_rounding(vae_backend *gpu, const uint32_t *u, uint32_t n, int 
            slot_a ? "A (weights)" : "B (inputs)", n, bad);
     if (bad)
         printf(" (first: 0x%08x gave %a, want %a)", u[first], (double)y[first],
-               (double)vae_round_f16(float_of(u[first])));
+               (double)vae_round_f16(test_bits_float(u[first])));
     printf("\n");
     vkt_free_arenas(g), vkt_free_arenas(p.init);
 }
