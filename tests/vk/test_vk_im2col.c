@@ -41,6 +41,17 @@ static vae_vk_device_info h200(void) {
     return d;
 }
 
+/* The cooperative-matrix configuration the H200-like device gets with
+ * VAEVK_COOPMAT=1. */
+static vk_coopmat_config h200_coopmat(void) {
+    vk_coopmat_config cfg;
+    char why[256] = "";
+    vae_vk_device_info d = h200();
+    vk_route_env on = {1, 0, 0};
+    vk_route_coopmat(&d, NV, &on, &cfg, why, sizeof why);
+    return cfg;
+}
+
 static VkPhysicalDeviceProperties gpu_props(uint32_t storage_range) {
     VkPhysicalDeviceProperties p;
     memset(&p, 0, sizeof p);
@@ -119,11 +130,8 @@ static int regions_ok(const vk_im2col *x, uint32_t range) {
 
 static void chunks(void) {
     VkPhysicalDeviceProperties p = gpu_props(0xffffffffu);
-    vk_coopmat_config cfg;
+    vk_coopmat_config cfg = h200_coopmat();
     char why[256] = "";
-    vae_vk_device_info d = h200();
-    vk_route_env on = {1, 0, 0};
-    vk_route_coopmat(&d, NV, &on, &cfg, why, sizeof why);
     vk_im2col x;
     /* the model's second layer at batch 1024: COL is 512 x 256 words an image */
     vae_op op = conv(VAE_OP_CONV2D_FWD, 1024, 32, 32, 32, 64, VAE_PRECISION_MIXED);
@@ -158,11 +166,8 @@ static void chunks(void) {
 
 static void outputs(void) {
     VkPhysicalDeviceProperties p = gpu_props(0xffffffffu);
-    vk_coopmat_config cfg;
+    vk_coopmat_config cfg = h200_coopmat();
     char why[256] = "";
-    vae_vk_device_info d = h200();
-    vk_route_env on = {1, 0, 0};
-    vk_route_coopmat(&d, NV, &on, &cfg, why, sizeof why);
     vk_im2col x;
 
     /* the first layer's weight gradient at batch 256: K = 256·32·32 */
